@@ -1,0 +1,6 @@
+/**
+ * (placeholder) client commands.
+ */
+import type { CommandDef } from "./table.ts";
+
+export const commands: CommandDef[] = [];

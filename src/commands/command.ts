@@ -1,0 +1,6 @@
+/**
+ * (placeholder) command commands.
+ */
+import type { CommandDef } from "./table.ts";
+
+export const commands: CommandDef[] = [];

@@ -1,0 +1,6 @@
+/**
+ * (placeholder) config commands.
+ */
+import type { CommandDef } from "./table.ts";
+
+export const commands: CommandDef[] = [];

@@ -1,0 +1,6 @@
+/**
+ * (placeholder) keys commands.
+ */
+import type { CommandDef } from "./table.ts";
+
+export const commands: CommandDef[] = [];

@@ -1,0 +1,175 @@
+/**
+ * One logical database: the keyspace dict, the expires dict, per-key access clock, lazy expiry.
+ *
+ * All reads and writes of keys go through here so that the hooks (expiry, keyspace events, WATCH,
+ * propagation, dirty counter) fire from one place — they are reached through `DbHooks`.
+ */
+import { DenseDict } from "../types/dict.ts";
+import type { Value } from "../types/value.ts";
+
+/** What a Db needs from the server; implemented by Server. */
+export interface DbHooks {
+  /** Current time in ms. */
+  now(): number;
+  /** Access clock in seconds, stored per key for OBJECT IDLETIME. */
+  lruClock(): number;
+  /** A key's value changed (WATCH, client-side caching). */
+  keyModified(db: Db, key: string): void;
+  /** A key was found logically expired on access or by the active cycle: delete + notify + propagate. */
+  keyExpired(db: Db, key: string): void;
+  /** True when this server must not delete expired keys itself (a replica). */
+  readonly expiryReadOnly: boolean;
+}
+
+/** The keyspace dict: a DenseDict with a parallel access-clock array. */
+export class Keyspace extends DenseDict<Value> {
+  lru: number[] = [];
+
+  override set(key: string, val: Value): boolean {
+    const fresh = super.set(key, val);
+    if (fresh) this.lru.push(0);
+    return fresh;
+  }
+
+  override removeAt(i: number, key: string): void {
+    const last = this.keys.length - 1;
+    if (i !== last) this.lru[i] = this.lru[last];
+    this.lru.pop();
+    super.removeAt(i, key);
+  }
+
+  override clear(): void {
+    super.clear();
+    this.lru = [];
+  }
+}
+
+export class Db {
+  dict = new Keyspace();
+  /** key → absolute expire time in unix ms. */
+  expires = new DenseDict<number>();
+  /** Average TTL estimate for INFO keyspace (ms). */
+  avgTtl = 0;
+
+  constructor(readonly id: number, readonly hooks: DbHooks) {}
+
+  get size(): number {
+    return this.dict.keys.length;
+  }
+
+  /** True when `key` has a TTL that is already past (without deleting it). */
+  isExpired(key: string): boolean {
+    const when = this.expires.get(key);
+    return when !== undefined && when <= this.hooks.now();
+  }
+
+  /** Deletes `key` if it is logically expired; returns true when it is (deleted or, on a replica, hidden). */
+  expireIfNeeded(key: string): boolean {
+    const when = this.expires.get(key);
+    if (when === undefined || when > this.hooks.now()) return false;
+    if (!this.hooks.expiryReadOnly) this.hooks.keyExpired(this, key);
+    return true;
+  }
+
+  /** Looks a key up for reading or writing: lazy expiry, access clock update. */
+  lookup(key: string, touch = true): Value | undefined {
+    const i = this.dict.index.get(key);
+    if (i === undefined) return undefined;
+    if (this.expires.keys.length !== 0 && this.expireIfNeeded(key)) return undefined;
+    if (touch) this.dict.lru[i] = this.hooks.lruClock();
+    return this.dict.vals[i];
+  }
+
+  /** True when the key exists (not expired). Does not touch the access clock. */
+  exists(key: string): boolean {
+    return this.lookup(key, false) !== undefined;
+  }
+
+  /** Adds or overwrites `key` with `val`. Keeps the TTL when `keepTtl`; fires keyModified. */
+  set(key: string, val: Value, keepTtl = false): void {
+    const d = this.dict;
+    const i = d.index.get(key);
+    if (i === undefined) {
+      d.set(key, val);
+      d.lru[d.keys.length - 1] = this.hooks.lruClock();
+    } else {
+      d.vals[i] = val;
+      d.lru[i] = this.hooks.lruClock();
+      if (!keepTtl && this.expires.keys.length !== 0) this.expires.delete(key);
+    }
+    this.hooks.keyModified(this, key);
+  }
+
+  /** Adds a key known not to exist. */
+  add(key: string, val: Value): void {
+    this.set(key, val);
+  }
+
+  /** Replaces the value in place (same key, TTL kept) without firing hooks — for in-place updates. */
+  replaceValue(key: string, val: Value): void {
+    const i = this.dict.index.get(key);
+    if (i !== undefined) this.dict.vals[i] = val;
+  }
+
+  /** Deletes a key (and its TTL). Returns true when it existed. Fires keyModified. */
+  delete(key: string): boolean {
+    const d = this.dict;
+    const i = d.index.get(key);
+    if (i === undefined) return false;
+    d.removeAt(i, key);
+    if (this.expires.keys.length !== 0) this.expires.delete(key);
+    this.hooks.keyModified(this, key);
+    return true;
+  }
+
+  /** Sets an absolute expire time (ms) on an existing key. */
+  setExpire(key: string, whenMs: number): void {
+    this.expires.set(key, whenMs);
+  }
+
+  /** The absolute expire time (ms) of a key, or undefined when it has none. */
+  getExpire(key: string): number | undefined {
+    return this.expires.keys.length === 0 ? undefined : this.expires.get(key);
+  }
+
+  /** Removes the TTL; returns true when there was one. */
+  persist(key: string): boolean {
+    return this.expires.delete(key);
+  }
+
+  /** Seconds since the key was last accessed (OBJECT IDLETIME). */
+  idleTime(key: string): number {
+    const i = this.dict.index.get(key);
+    if (i === undefined) return 0;
+    return Math.max(0, this.hooks.lruClock() - this.dict.lru[i]);
+  }
+
+  /** Empties the database. Returns the number of keys removed. */
+  flush(): number {
+    const n = this.dict.keys.length;
+    for (const k of this.dict.keys) this.hooks.keyModified(this, k);
+    this.dict = new Keyspace();
+    this.expires = new DenseDict<number>();
+    this.avgTtl = 0;
+    return n;
+  }
+
+  /** A random key that is not expired, or undefined. On a replica (which never deletes) gives up after
+   * 100 expired samples and returns the last one, as Redis does. */
+  randomKey(): string | undefined {
+    let tries = 0;
+    while (this.dict.keys.length > 0) {
+      const key = this.dict.keys[this.dict.randomSlot()];
+      if (this.expires.keys.length !== 0 && this.isExpired(key)) {
+        if (this.hooks.expiryReadOnly) {
+          if (++tries >= 100) return key;
+          continue;
+        }
+        this.expireIfNeeded(key);
+        continue;
+      }
+      return key;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Binary strings: the byte ⇄ string conversions used everywhere.
+ *
+ * Keys and values are JS strings holding one byte per char (0–255), see DESIGN.md §2. This module owns
+ * the only exact conversions between those strings and bytes (never `TextDecoder("latin1")`).
+ */
+import { Buffer } from "node:buffer";
+
+const encoder = new TextEncoder();
+
+/** Decodes `bytes[start, end)` as a binary string (one char per byte). */
+export function bytesToStr(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  const len = end - start;
+  if (len <= 12) {
+    let s = "";
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
+  if (bytes.buffer !== lastAb || bytes.byteOffset !== 0) {
+    if (bytes.byteOffset !== 0) {
+      return (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as Latin1).latin1Slice(
+        start,
+        end,
+      );
+    }
+    lastAb = bytes.buffer;
+    lastBuf = Buffer.from(bytes.buffer) as unknown as Latin1;
+  }
+  return lastBuf!.latin1Slice(start, end);
+}
+
+interface Latin1 {
+  latin1Slice(start: number, end: number): string;
+}
+let lastAb: ArrayBufferLike | null = null;
+let lastBuf: Latin1 | null = null;
+
+/**
+ * Writes binary string `s` into `dest` at `offset` (the caller guarantees room for `s.length` bytes).
+ * Returns the number of bytes written (always `s.length`).
+ */
+export function writeStr(dest: Uint8Array, offset: number, s: string): number {
+  const len = s.length;
+  if (len > 48) {
+    // ASCII is the common case and the native UTF-8 encoder writes it byte-exact.
+    const r = encoder.encodeInto(s, dest.subarray(offset, offset + len));
+    if (r.read === len) return len;
+  }
+  for (let i = 0; i < len; i++) dest[offset + i] = s.charCodeAt(i);
+  return len;
+}
+
+/** Encodes a binary string as a fresh byte array. */
+export function strToBytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  writeStr(out, 0, s);
+  return out;
+}
+
+/** Converts UTF-8 text (for example a file name or a log message) to a binary string of its bytes. */
+export function utf8ToBin(text: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text;
+  const b = encoder.encode(text);
+  return bytesToStr(b, 0, b.length);
+}
+
+const decoder = new TextDecoder();
+
+/** Interprets a binary string's bytes as UTF-8 text (for file names, config values, log output). */
+export function binToUtf8(s: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(s)) return s;
+  return decoder.decode(strToBytes(s));
+}

@@ -1,0 +1,163 @@
+/**
+ * Reply writer: encodes every RESP3 type (with RESP2 downgrades) into one growable output buffer.
+ *
+ * A client's replies for a whole read batch accumulate here and leave in one write (DESIGN.md §1).
+ */
+import { writeStr } from "./bytes.ts";
+import { formatDouble } from "../util/numbers.ts";
+
+const OK = new TextEncoder().encode("+OK\r\n");
+
+export class ReplyBuffer {
+  /** Protocol version negotiated with HELLO. */
+  resp: 2 | 3 = 2;
+  out: Uint8Array = new Uint8Array(16 * 1024);
+  outLen = 0;
+  /** When set (CLIENT REPLY OFF/SKIP, or replies swallowed), replies are not buffered. */
+  muted = false;
+  /** Count of error replies written; the dispatcher reads it to classify failed calls. */
+  errorReplies = 0;
+
+  /** Makes room for `n` more bytes. */
+  protected reserve(n: number): void {
+    const need = this.outLen + n;
+    if (need <= this.out.length) return;
+    let cap = this.out.length * 2;
+    while (cap < need) cap *= 2;
+    const nb = new Uint8Array(cap);
+    nb.set(this.out.subarray(0, this.outLen));
+    this.out = nb;
+  }
+
+  /** Appends raw protocol text (a binary string). */
+  addRaw(s: string): void {
+    if (this.muted) return;
+    this.reserve(s.length);
+    this.outLen += writeStr(this.out, this.outLen, s);
+  }
+
+  /** Appends raw protocol bytes. */
+  addBytes(b: Uint8Array): void {
+    if (this.muted) return;
+    this.reserve(b.length);
+    this.out.set(b, this.outLen);
+    this.outLen += b.length;
+  }
+
+  addOk(): void {
+    this.addBytes(OK);
+  }
+
+  /** `+status` (newlines are replaced by spaces, as Redis does). */
+  addStatus(s: string): void {
+    this.addRaw("+" + s + "\r\n");
+  }
+
+  /** `-ERR …`: `msg` is the full error text including its code (e.g. "ERR syntax error"). */
+  addError(msg: string): void {
+    this.errorReplies++;
+    this.onError(msg);
+    if (msg.includes("\r") || msg.includes("\n")) msg = msg.replace(/[\r\n]/g, " ");
+    this.addRaw("-" + msg + "\r\n");
+  }
+
+  /** Hook for error statistics; the client overrides it. */
+  protected onError(_msg: string): void {}
+
+  addBulk(s: string): void {
+    if (this.muted) return;
+    const len = s.length;
+    this.reserve(len + 24);
+    const out = this.out;
+    let p = this.outLen;
+    out[p++] = 36; // $
+    p += writeStr(out, p, String(len));
+    out[p++] = 13;
+    out[p++] = 10;
+    p += writeStr(out, p, s);
+    out[p++] = 13;
+    out[p++] = 10;
+    this.outLen = p;
+  }
+
+  /** A bulk reply, or null when `s` is undefined. */
+  addBulkOrNull(s: string | undefined | null): void {
+    if (s === undefined || s === null) this.addNull();
+    else this.addBulk(s);
+  }
+
+  /** Null bulk (`$-1` in RESP2, `_` in RESP3). */
+  addNull(): void {
+    this.addRaw(this.resp === 2 ? "$-1\r\n" : "_\r\n");
+  }
+
+  /** Null array (`*-1` in RESP2, `_` in RESP3). */
+  addNullArray(): void {
+    this.addRaw(this.resp === 2 ? "*-1\r\n" : "_\r\n");
+  }
+
+  addInt(n: number | bigint): void {
+    this.addRaw(":" + n + "\r\n");
+  }
+
+  addArrayLen(n: number): void {
+    this.addRaw("*" + n + "\r\n");
+  }
+
+  /** Map header: `%n` in RESP3, an array of 2n in RESP2. */
+  addMapLen(n: number): void {
+    this.addRaw(this.resp === 2 ? "*" + 2 * n + "\r\n" : "%" + n + "\r\n");
+  }
+
+  /** Set header: `~n` in RESP3, an array in RESP2. */
+  addSetLen(n: number): void {
+    this.addRaw(this.resp === 2 ? "*" + n + "\r\n" : "~" + n + "\r\n");
+  }
+
+  /** Push header: `>n` in RESP3, an array in RESP2. */
+  addPushLen(n: number): void {
+    this.addRaw(this.resp === 2 ? "*" + n + "\r\n" : ">" + n + "\r\n");
+  }
+
+  /** Attribute header (RESP3 only; callers skip it under RESP2). */
+  addAttributeLen(n: number): void {
+    this.addRaw("|" + n + "\r\n");
+  }
+
+  /** Double: `,d` in RESP3, a bulk string in RESP2 (formatted like Redis). */
+  addDouble(d: number): void {
+    const s = formatDouble(d);
+    if (this.resp === 2) this.addBulk(s);
+    else this.addRaw("," + s + "\r\n");
+  }
+
+  /** Boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2. */
+  addBool(b: boolean): void {
+    if (this.resp === 2) this.addRaw(b ? ":1\r\n" : ":0\r\n");
+    else this.addRaw(b ? "#t\r\n" : "#f\r\n");
+  }
+
+  /** Big number: `(n` in RESP3, a bulk string in RESP2. */
+  addBigNumber(s: string): void {
+    if (this.resp === 2) this.addBulk(s);
+    else this.addRaw("(" + s + "\r\n");
+  }
+
+  /** Verbatim string: `=len\r\ntxt:…` in RESP3, a bulk string in RESP2. */
+  addVerbatim(s: string, format = "txt"): void {
+    if (this.resp === 2) this.addBulk(s);
+    else this.addRaw("=" + (s.length + 4) + "\r\n" + format + ":" + s + "\r\n");
+  }
+
+  /** An array of bulk strings. */
+  addBulkArray(items: readonly string[]): void {
+    this.addArrayLen(items.length);
+    for (const s of items) this.addBulk(s);
+  }
+
+  /** An array of bulk strings where undefined/null entries are null bulks. */
+  addBulkOrNullArray(items: readonly (string | undefined | null)[]): void {
+    this.addArrayLen(items.length);
+    for (const s of items) this.addBulkOrNull(s);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Command dispatch: lookup in the command table, Redis's checks in Redis's order (unknown command,
+ * subcommand, arity, protected commands, auth, pause), then the call with per-command statistics.
+ */
+import type { Client } from "./client.ts";
+import { type Command, F, lookupCommand } from "../commands/table.ts";
+import { DEBUG_DISABLED, NOAUTH, unknownCommand, unknownSubcommand, wrongArity } from "./errors.ts";
+
+/** Rejects a command before execution (counts as rejected in commandstats). */
+function reject(c: Client, cmd: Command | null, msg: string): void {
+  if (cmd) cmd.rejectedCalls++;
+  c.addError(msg);
+}
+
+/** Resolves argv to a command (or subcommand); replies with the error and returns null when invalid. */
+export function resolveCommand(c: Client, argv: string[]): Command | null {
+  let cmd = lookupCommand(c.server.commands, argv[0]);
+  if (!cmd) {
+    reject(c, null, unknownCommand(argv[0], argv.slice(1)));
+    return null;
+  }
+  if (cmd.subcommands !== null && !cmd.handler) {
+    if (argv.length === 1) {
+      reject(c, cmd, wrongArity(cmd.fullName));
+      return null;
+    }
+    const sub = cmd.subcommands.get(argv[1].toLowerCase());
+    if (!sub) {
+      reject(c, cmd, unknownSubcommand(argv[1], cmd.name));
+      return null;
+    }
+    cmd = sub;
+  }
+  const a = cmd.arity;
+  if ((a > 0 && argv.length !== a) || argv.length < -a) {
+    reject(c, cmd, wrongArity(cmd.fullName));
+    return null;
+  }
+  return cmd;
+}
+
+/** True when a protected command (DEBUG, MODULE…) is not allowed for this client. */
+function protectedDenied(c: Client, cmd: Command): boolean {
+  if (!cmd.has(F.PROTECTED)) return false;
+  const mode = c.server.config.str("enable-debug-command");
+  if (mode === "yes") return false;
+  if (mode === "local" && (c.kind === "unix" || c.kind === "internal" || isLoopback(c.addr))) return false;
+  return true;
+}
+
+/** True for loopback peer addresses ("127.0.0.1:1234", "[::1]:1234"). */
+export function isLoopback(addr: string): boolean {
+  return addr.startsWith("127.") || addr.startsWith("[::1]") || addr.startsWith("::1");
+}
+
+/** True when CLIENT PAUSE holds this command now. */
+function pausedFor(c: Client, cmd: Command): boolean {
+  const s = c.server;
+  if (s.pauseUntil === 0 || c.kind === "internal") return false;
+  if (s.clock.now() >= s.pauseUntil) {
+    s.unpause();
+    return false;
+  }
+  if (!s.pauseWritesOnly) return true;
+  return cmd.has(F.WRITE) || cmd.has(F.MAY_REPLICATE);
+}
+
+/**
+ * Processes one request. Returns false when the command must wait (CLIENT PAUSE): the caller keeps
+ * argv and calls again later.
+ */
+export function processCommand(c: Client, argv: string[]): boolean {
+  c.argv = argv;
+  const cmd = resolveCommand(c, argv);
+  if (!cmd) return true;
+  if (protectedDenied(c, cmd)) {
+    reject(c, cmd, DEBUG_DISABLED);
+    return true;
+  }
+  if (!c.authenticated && !cmd.has(F.NO_AUTH)) {
+    reject(c, cmd, NOAUTH);
+    return true;
+  }
+  if (pausedFor(c, cmd)) return false;
+  call(c, cmd, argv);
+  return true;
+}
+
+/** Executes a resolved command with statistics and reply-mode handling. */
+export function call(c: Client, cmd: Command, argv: string[]): void {
+  const s = c.server;
+  const skip = c.skipNext;
+  if (skip) {
+    c.skipNext = false;
+    c.muted = true;
+  }
+  c.cmd = cmd;
+  const errors = c.errorReplies;
+  const start = performance.now();
+  try {
+    cmd.handler!(c, argv);
+  } catch (e) {
+    s.log.warning(`internal error in '${cmd.fullName}': ${e instanceof Error ? e.stack : e}`);
+    c.addError(`ERR internal error: ${e instanceof Error ? e.message : e}`);
+  }
+  cmd.usec += (performance.now() - start) * 1000;
+  cmd.calls++;
+  if (c.errorReplies !== errors) cmd.failedCalls++;
+  s.stats.numCommands++;
+  c.totCmds++;
+  c.lastCmd = cmd;
+  c.cmd = null;
+  if (skip) c.muted = c.replyMode === "off";
+}

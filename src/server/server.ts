@@ -1,0 +1,232 @@
+/**
+ * Server state: databases, clients, the command table, config, stats, logging, listeners and cron.
+ * It implements the keyspace hooks (expiry, modification, notification, propagation) that the Db and
+ * the command families call; later subsystems (WATCH, notifications, AOF, replication) plug in here.
+ */
+import { Config } from "../config/config.ts";
+import { Db, type DbHooks } from "../db/db.ts";
+import { Clock } from "./clock.ts";
+import { Logger } from "./log.ts";
+import { Stats } from "./stats.ts";
+import type { Client } from "./client.ts";
+import { buildCommandTable, type Command } from "../commands/table.ts";
+import { ALL_COMMANDS } from "../commands/index.ts";
+import { activeExpireCycle } from "../db/expire.ts";
+
+export const REDIS_VERSION = "8.2.4";
+export const SERVER_NAME = "redeno";
+export const SERVER_VERSION = "0.1.0";
+
+/** A function run for every key modification (WATCH, client-side caching…). */
+export type KeyModifiedHook = (db: Db, key: string) => void;
+/** A function run for every keyspace event (notifications). */
+export type NotifyHook = (type: string, event: string, key: string, dbid: number) => void;
+/** A function run for every write to propagate (AOF, replicas). */
+export type PropagateHook = (dbid: number, argv: string[]) => void;
+
+export class Server implements DbHooks {
+  readonly clock = new Clock();
+  readonly log = new Logger();
+  readonly stats = new Stats();
+  readonly dbs: Db[];
+  readonly commands: Map<string, Command>;
+  readonly clients = new Map<number, Client>();
+  nextClientId = 1;
+  readonly startTime = Date.now();
+  readonly runId: string;
+  /** Changes since the last save. */
+  dirty = 0;
+  /** A replica never deletes expired keys itself. */
+  expiryReadOnly = false;
+  /** DEBUG SET-ACTIVE-EXPIRE. */
+  activeExpireEnabled = true;
+  /** Cached hot config values (kept in sync by config apply hooks). */
+  protoMaxBulkLen: number;
+  queryBufferLimit: number;
+  /** Listening addresses (host, port) actually bound. */
+  readonly boundTcp: { hostname: string; port: number }[] = [];
+  readonly keyModifiedHooks: KeyModifiedHook[] = [];
+  readonly notifyHooks: NotifyHook[] = [];
+  readonly propagateHooks: PropagateHook[] = [];
+  /** Called when the server has fully stopped. */
+  readonly shutdownHooks: (() => void | Promise<void>)[] = [];
+  /** CLIENT PAUSE state: until (ms) and whether only writes pause. */
+  pauseUntil = 0;
+  pauseWritesOnly = false;
+  /** Clients whose deferred command waits for the pause to end. */
+  readonly pausedClients = new Set<Client>();
+  shuttingDown = false;
+  /** Path of the config file the server started from ("" when none). */
+  configFile = "";
+  /** Path of the executable (INFO server). */
+  executable = "";
+  private lruBase = Math.floor(Date.now() / 1000);
+  private cronTimer: ReturnType<typeof setTimeout> | undefined;
+  private cronLoops = 0;
+  private closers: (() => void)[] = [];
+
+  constructor(readonly config: Config = new Config()) {
+    const n = config.num("databases");
+    this.dbs = Array.from({ length: n }, (_, i) => new Db(i, this));
+    this.commands = buildCommandTable(ALL_COMMANDS);
+    this.runId = randomHex(40);
+    this.protoMaxBulkLen = config.num("proto-max-bulk-len");
+    this.queryBufferLimit = config.num("client-query-buffer-limit");
+    this.log.level = config.str("loglevel") as Logger["level"];
+    this.log.file = config.str("logfile");
+  }
+
+  // ---- DbHooks --------------------------------------------------------------------------------
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  lruClock(): number {
+    return Math.floor(this.clock.now() / 1000) - this.lruBase;
+  }
+
+  keyModified(db: Db, key: string): void {
+    const hooks = this.keyModifiedHooks;
+    for (let i = 0; i < hooks.length; i++) hooks[i](db, key);
+  }
+
+  keyExpired(db: Db, key: string): void {
+    db.delete(key);
+    this.stats.expiredKeys++;
+    this.notify("x", "expired", key, db.id);
+    this.propagate(db.id, ["DEL", key]);
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  /** A keyspace event (class letter `type`, e.g. "g", "$", "x"). */
+  notify(type: string, event: string, key: string, dbid: number): void {
+    const hooks = this.notifyHooks;
+    for (let i = 0; i < hooks.length; i++) hooks[i](type, event, key, dbid);
+  }
+
+  /** Records a write for AOF and replicas. */
+  propagate(dbid: number, argv: string[]): void {
+    const hooks = this.propagateHooks;
+    for (let i = 0; i < hooks.length; i++) hooks[i](dbid, argv);
+  }
+
+  // ---- clients --------------------------------------------------------------------------------
+
+  /** True when clients must authenticate (requirepass set). */
+  requiresAuth(): boolean {
+    return this.config.str("requirepass") !== "";
+  }
+
+  /** Registers a client; returns false when maxclients is reached. */
+  addClient(c: Client): boolean {
+    if (this.clients.size >= this.config.num("maxclients")) {
+      this.stats.rejectedConnections++;
+      return false;
+    }
+    this.clients.set(c.id, c);
+    this.stats.numConnections++;
+    return true;
+  }
+
+  /** Closes a client's connection and forgets it. */
+  closeClient(c: Client): void {
+    if (c.closed) return;
+    c.closed = true;
+    this.clients.delete(c.id);
+    this.pausedClients.delete(c);
+    for (const h of this.clientClosedHooks) h(c);
+    try {
+      c.transport?.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Run when a client goes away (unsubscribe, unblock, unwatch…). */
+  readonly clientClosedHooks: ((c: Client) => void)[] = [];
+
+  /** Registers something to close on shutdown (listeners). */
+  onClose(fn: () => void): void {
+    this.closers.push(fn);
+  }
+
+  // ---- cron -----------------------------------------------------------------------------------
+
+  /** Starts the periodic tasks at `hz`. */
+  startCron(): void {
+    this.scheduleCron();
+  }
+
+  private scheduleCron(): void {
+    const hz = Math.max(1, Math.min(500, this.config.num("hz")));
+    this.cronTimer = setTimeout(() => {
+      try {
+        this.cron();
+      } catch (e) {
+        this.log.warning(`cron error: ${e}`);
+      }
+      if (!this.shuttingDown) this.scheduleCron();
+    }, 1000 / hz);
+  }
+
+  /** One cron tick: stats samples, active expiry, client timeouts, pause expiry. */
+  cron(): void {
+    const now = this.clock.now();
+    this.cronLoops++;
+    this.stats.sample(now);
+    if (this.activeExpireEnabled && !this.expiryReadOnly) activeExpireCycle(this);
+    if (this.pauseUntil !== 0 && now >= this.pauseUntil) this.unpause();
+    const timeout = this.config.num("timeout");
+    if (timeout > 0) {
+      for (const c of this.clients.values()) {
+        if (c.kind === "internal" || c.flags.has("b") || c.flags.has("P") || c.flags.has("S")) continue;
+        if (now - c.lastInteraction > timeout * 1000) {
+          this.log.verbose("Closing idle client");
+          this.closeClient(c);
+        }
+      }
+    }
+    for (const h of this.cronHooks) h(now);
+  }
+
+  /** Extra per-tick work of subsystems (persistence triggers, replication pings…). */
+  readonly cronHooks: ((now: number) => void)[] = [];
+
+  /** Ends CLIENT PAUSE and resumes the clients that were held. */
+  unpause(): void {
+    this.pauseUntil = 0;
+    const held = [...this.pausedClients];
+    this.pausedClients.clear();
+    for (const c of held) this.resumeClient?.(c);
+  }
+
+  /** Set by the connection layer: continues processing a client's pending input. */
+  resumeClient: ((c: Client) => void) | null = null;
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  /** Stops listeners, cron and closes every client. */
+  async close(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    clearTimeout(this.cronTimer);
+    for (const fn of this.closers) {
+      try {
+        fn();
+      } catch {
+        // ignore
+      }
+    }
+    for (const c of [...this.clients.values()]) this.closeClient(c);
+    for (const h of this.shutdownHooks) await h();
+    this.log.close();
+  }
+}
+
+function randomHex(n: number): string {
+  const b = new Uint8Array(n / 2);
+  crypto.getRandomValues(b);
+  return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+}
