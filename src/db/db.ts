@@ -19,6 +19,10 @@ export interface DbHooks {
   keyExpired(db: Db, key: string): void;
   /** True when this server must not delete expired keys itself (a replica). */
   readonly expiryReadOnly: boolean;
+  /** False while a CLIENT NO-TOUCH client runs a command: lookups leave the access clock alone. */
+  readonly touchAllowed: boolean;
+  /** keyspace_hits / keyspace_misses counters. */
+  readonly stats: { keyspaceHits: number; keyspaceMisses: number };
 }
 
 /** The keyspace dict: a DenseDict with a parallel access-clock array. */
@@ -50,6 +54,11 @@ export class Db {
   expires = new DenseDict<number>();
   /** Average TTL estimate for INFO keyspace (ms). */
   avgTtl = 0;
+  /**
+   * Keys whose string value must report encoding `raw` even when short (APPEND/SETRANGE/SETBIT results,
+   * as in Redis). Cleared whenever the key is set or deleted.
+   */
+  rawStrings = new Set<string>();
 
   constructor(readonly id: number, readonly hooks: DbHooks) {}
 
@@ -76,8 +85,16 @@ export class Db {
     const i = this.dict.index.get(key);
     if (i === undefined) return undefined;
     if (this.expires.keys.length !== 0 && this.expireIfNeeded(key)) return undefined;
-    if (touch) this.dict.lru[i] = this.hooks.lruClock();
+    if (touch && this.hooks.touchAllowed) this.dict.lru[i] = this.hooks.lruClock();
     return this.dict.vals[i];
+  }
+
+  /** Looks a key up for a read command: like `lookup`, and counts keyspace hits/misses. */
+  lookupRead(key: string): Value | undefined {
+    const v = this.lookup(key);
+    if (v === undefined) this.hooks.stats.keyspaceMisses++;
+    else this.hooks.stats.keyspaceHits++;
+    return v;
   }
 
   /** True when the key exists (not expired). Does not touch the access clock. */
@@ -88,6 +105,7 @@ export class Db {
   /** Adds or overwrites `key` with `val`. Keeps the TTL when `keepTtl`; fires keyModified. */
   set(key: string, val: Value, keepTtl = false): void {
     const d = this.dict;
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     const i = d.index.get(key);
     if (i === undefined) {
       d.set(key, val);
@@ -118,6 +136,7 @@ export class Db {
     if (i === undefined) return false;
     d.removeAt(i, key);
     if (this.expires.keys.length !== 0) this.expires.delete(key);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.hooks.keyModified(this, key);
     return true;
   }
@@ -150,6 +169,7 @@ export class Db {
     for (const k of this.dict.keys) this.hooks.keyModified(this, k);
     this.dict = new Keyspace();
     this.expires = new DenseDict<number>();
+    this.rawStrings = new Set();
     this.avgTtl = 0;
     return n;
   }

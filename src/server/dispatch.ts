@@ -95,6 +95,7 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
     c.muted = true;
   }
   c.cmd = cmd;
+  s.touchAllowed = !c.noTouch || cmd.name === "touch";
   const errors = c.errorReplies;
   const start = performance.now();
   try {
@@ -110,5 +111,6 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   c.totCmds++;
   c.lastCmd = cmd;
   c.cmd = null;
+  s.touchAllowed = true;
   if (skip) c.muted = c.replyMode === "off";
 }

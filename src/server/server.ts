@@ -38,6 +38,8 @@ export class Server implements DbHooks {
   dirty = 0;
   /** A replica never deletes expired keys itself. */
   expiryReadOnly = false;
+  /** False while a CLIENT NO-TOUCH client's command runs (set by dispatch). */
+  touchAllowed = true;
   /** DEBUG SET-ACTIVE-EXPIRE. */
   activeExpireEnabled = true;
   /** Cached hot config values (kept in sync by config apply hooks). */
