@@ -26,6 +26,7 @@ export function processInput(c: Client): void {
   const s = c.server;
   const p = c.parser;
   c.inBatch = true;
+  s.lastCallEnd = performance.now(); // dispatch times each command from here (see call())
   try {
     if (c.deferred) {
       const argv = c.deferred;

@@ -74,10 +74,6 @@ export class RequestParser {
     return this.multibulk();
   }
 
-  private findLF(from: number): number {
-    return this.buf.subarray(from, this.len).indexOf(LF) + (from - 0);
-  }
-
   private inline(): string[] | null {
     const buf = this.buf;
     const rel = buf.subarray(this.pos, this.len).indexOf(LF);
@@ -98,17 +94,18 @@ export class RequestParser {
     return args;
   }
 
-  /** Reads a `<prefix><integer>\r\n` line at pos; returns the value, or undefined if incomplete. */
+  /** Reads a `<prefix><integer>\r\n` line at pos; returns the value, undefined if incomplete, null if invalid. */
   private countLine(tooBig: string): number | undefined | null {
     const buf = this.buf;
     const start = this.pos + 1;
-    const rel = buf.subarray(start, this.len).indexOf(CR);
-    if (rel < 0) {
-      if (this.len - this.pos > INLINE_MAX) this.error = "Protocol error: " + tooBig;
+    const len = this.len;
+    let cr = start;
+    while (cr < len && buf[cr] !== CR) cr++;
+    if (cr >= len) {
+      if (len - this.pos > INLINE_MAX) this.error = "Protocol error: " + tooBig;
       return undefined;
     }
-    const cr = start + rel;
-    if (cr + 1 >= this.len) return undefined; // need the LF too
+    if (cr + 1 >= len) return undefined; // need the LF too
     if (cr - this.pos > INLINE_MAX) {
       this.error = "Protocol error: " + tooBig;
       return undefined;

@@ -19,14 +19,16 @@ export function resolveCommand(c: Client, argv: string[]): Command | null {
     reject(c, null, unknownCommand(argv[0], argv.slice(1)));
     return null;
   }
-  if (cmd.subcommands !== null && !cmd.handler) {
+  // A container with its own handler (COMMAND) runs it only when called without a subcommand.
+  if (cmd.subcommands !== null && (!cmd.handler || argv.length > 1)) {
     if (argv.length === 1) {
       reject(c, cmd, wrongArity(cmd.fullName));
       return null;
     }
     const sub = cmd.subcommands.get(argv[1].toLowerCase());
     if (!sub) {
-      reject(c, cmd, unknownSubcommand(argv[1], cmd.name));
+      // Like Redis, an unknown subcommand is not counted against the container's commandstats.
+      reject(c, null, unknownSubcommand(argv[1], cmd.name));
       return null;
     }
     cmd = sub;
@@ -86,7 +88,10 @@ export function processCommand(c: Client, argv: string[]): boolean {
   return true;
 }
 
-/** Executes a resolved command with statistics and reply-mode handling. */
+/**
+ * Executes a resolved command with statistics and reply-mode handling. A top-level caller outside the
+ * connection reactor must set `server.lastCallEnd = performance.now()` first (it is the start time).
+ */
 export function call(c: Client, cmd: Command, argv: string[]): void {
   const s = c.server;
   const skip = c.skipNext;
@@ -97,14 +102,20 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   c.cmd = cmd;
   s.touchAllowed = !c.noTouch || cmd.name === "touch";
   const errors = c.errorReplies;
-  const start = performance.now();
+  // Top-level commands of a batch are timed from the end of the previous one (one clock read per
+  // command); nested calls (EXEC, scripts) read the clock at their start.
+  const start = s.callDepth === 0 ? s.lastCallEnd : performance.now();
+  s.callDepth++;
   try {
     cmd.handler!(c, argv);
   } catch (e) {
     s.log.warning(`internal error in '${cmd.fullName}': ${e instanceof Error ? e.stack : e}`);
     c.addError(`ERR internal error: ${e instanceof Error ? e.message : e}`);
   }
-  cmd.usec += (performance.now() - start) * 1000;
+  s.callDepth--;
+  const end = performance.now();
+  cmd.usec += (end - start) * 1000;
+  if (s.callDepth === 0) s.lastCallEnd = end;
   cmd.calls++;
   if (c.errorReplies !== errors) cmd.failedCalls++;
   s.stats.numCommands++;

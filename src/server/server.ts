@@ -63,6 +63,11 @@ export class Server implements DbHooks {
   /** Path of the executable (INFO server). */
   executable = "";
   private lruBase = Math.floor(Date.now() / 1000);
+  private lruClockCache = 0;
+  /** performance.now() when the previous command finished in this batch (per-command timing). */
+  lastCallEnd = 0;
+  /** Nesting depth of call() (EXEC and scripts call commands from inside a command). */
+  callDepth = 0;
   private cronTimer: ReturnType<typeof setTimeout> | undefined;
   private cronLoops = 0;
   private closers: (() => void)[] = [];
@@ -84,8 +89,14 @@ export class Server implements DbHooks {
     return this.clock.now();
   }
 
+  /** The access clock in seconds, cached and refreshed by cron (reading the time per command is costly). */
   lruClock(): number {
-    return Math.floor(this.clock.now() / 1000) - this.lruBase;
+    return this.lruClockCache;
+  }
+
+  /** Recomputes the cached access clock. */
+  refreshLruClock(): void {
+    this.lruClockCache = Math.floor(this.clock.now() / 1000) - this.lruBase;
   }
 
   keyModified(db: Db, key: string): void {
@@ -177,6 +188,7 @@ export class Server implements DbHooks {
   cron(): void {
     const now = this.clock.now();
     this.cronLoops++;
+    this.refreshLruClock();
     this.stats.sample(now);
     if (this.activeExpireEnabled && !this.expiryReadOnly) activeExpireCycle(this);
     if (this.pauseUntil !== 0 && now >= this.pauseUntil) this.unpause();

@@ -10,8 +10,8 @@ export const EMBSTR_LIMIT = 44;
 
 /** The encoding Redis reports for string `s`; `forcedRaw` for values edited in place (APPEND…). */
 export function stringEncoding(s: string, forcedRaw: boolean): string {
+  if (forcedRaw) return "raw"; // an in-place edit stays raw even when it reads as an integer ("1" + "2")
   if (isInt64String(s)) return "int";
-  if (forcedRaw) return "raw";
   return s.length <= EMBSTR_LIMIT ? "embstr" : "raw";
 }
 
