@@ -54,3 +54,106 @@ export function unknownSubcommand(sub: string, container: string): string {
 export function invalidExpire(cmd: string): string {
   return `ERR invalid expire time in '${cmd}' command`;
 }
+
+// ---- connection, CLIENT, DEBUG, SHUTDOWN ---------------------------------------------------------
+
+export const HELLO_NOAUTH =
+  "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time";
+export const PROTOVER_NOT_INTEGER = "ERR Protocol version is not an integer or out of range";
+export const RESET_NOT_NORMAL = "ERR can only reset normal client connections";
+export const CLIENT_NAME_INVALID = "ERR Client names cannot contain spaces, newlines or special characters.";
+export const INVALID_CLIENT_ID = "ERR Invalid client ID";
+export const NO_SUCH_CLIENT = "ERR No such client";
+export const CLIENT_ID_NOT_POSITIVE = "ERR client-id should be greater than 0";
+export const MAXAGE_NOT_INTEGER = "ERR maxage is not an integer or out of range";
+export const MAXAGE_NOT_POSITIVE = "ERR maxage should be greater than 0";
+export const TIMEOUT_NOT_INTEGER = "ERR timeout is not an integer or out of range";
+export const TIMEOUT_NEGATIVE = "ERR timeout is negative";
+export const PAUSE_MODE = "ERR CLIENT PAUSE mode must be WRITE or ALL";
+export const NO_SHUTDOWN_IN_PROGRESS = "ERR No shutdown in progress.";
+export const SHUTDOWN_FAILED = "ERR Errors trying to SHUTDOWN. Check logs.";
+export const SHUTDOWN_DENY_BLOCKING = "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client";
+export const DEBUG_PROTOCOL_TYPE =
+  "ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
+export const RESP2_UNSUPPORTED = "ERR RESP2 is not supported by this command";
+
+/** "ERR Syntax error in HELLO option 'x'" */
+export function helloSyntax(opt: string): string {
+  return `ERR Syntax error in HELLO option '${opt}'`;
+}
+
+/** "ERR lib-name cannot contain spaces, newlines or special characters." (attribute as typed). */
+export function clientAttrInvalid(attr: string): string {
+  return `ERR ${attr} cannot contain spaces, newlines or special characters.`;
+}
+
+/** "ERR Unrecognized option 'x'" (CLIENT SETINFO). */
+export function unrecognizedOption(opt: string): string {
+  return `ERR Unrecognized option '${opt}'`;
+}
+
+/** "ERR Unknown client type 'x'" */
+export function unknownClientType(type: string): string {
+  return `ERR Unknown client type '${type}'`;
+}
+
+/** "ERR No such user 'x'" */
+export function noSuchUser(user: string): string {
+  return `ERR No such user '${user}'`;
+}
+
+/** Redis's addReplySubcommandSyntaxError: "ERR unknown subcommand or wrong number of arguments for 'x'. Try DEBUG HELP." */
+export function subcommandSyntax(sub: string, container: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${clip(sub)}'. Try ${container.toUpperCase()} HELP.`;
+}
+
+// ---- keyspace: KEYS, SCAN, EXPIRE, OBJECT, MOVE, COPY, SWAPDB ------------------------------------
+
+export const INVALID_CURSOR = "ERR invalid cursor";
+export const EXPIRE_NX_CONFLICT = "ERR NX and XX, GT or LT options at the same time are not compatible";
+export const EXPIRE_GT_LT_CONFLICT = "ERR GT and LT options at the same time are not compatible";
+export const INVALID_FIRST_DB = "ERR invalid first DB index";
+export const INVALID_SECOND_DB = "ERR invalid second DB index";
+export const NOVALUES_HSCAN_ONLY = "ERR NOVALUES option can only be used in HSCAN";
+export const LFU_NOT_SELECTED =
+  "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+export const LFU_SELECTED =
+  "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+/** "ERR Unsupported option xx" (EXPIRE family flags). */
+export function unsupportedOption(opt: string): string {
+  return `ERR Unsupported option ${opt}`;
+}
+
+/** "ERR value is out of range, value must between -2147483648 and 2147483647" (getRangeLongFromObject). */
+export function valueOutOfRange(min: number, max: number): string {
+  return `ERR value is out of range, value must between ${min} and ${max}`;
+}
+
+// ---- strings --------------------------------------------------------------------------------------
+
+export const DECREMENT_OVERFLOW = "ERR decrement would overflow";
+export const OFFSET_OUT_OF_RANGE = "ERR offset is out of range";
+export const LCS_NOT_STRINGS = "ERR The specified keys must contain string values";
+export const LCS_LEN_AND_IDX = "ERR If you want both the length and indexes, please just use IDX.";
+export const LCS_TOO_BIG = "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+
+// ---- CONFIG ---------------------------------------------------------------------------------------
+
+export const CONFIG_NO_FILE = "ERR The server is running without a config file";
+
+/** "ERR Unknown option or number of arguments for CONFIG SET - 'x'" */
+export function configSetUnknown(name: string): string {
+  return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
+}
+
+/** "ERR CONFIG SET failed (possibly related to argument 'x') - reason" (reason optional). */
+export function configSetFailed(name: string, reason?: string): string {
+  const base = `ERR CONFIG SET failed (possibly related to argument '${name}')`;
+  return reason === undefined ? base : `${base} - ${reason}`;
+}
+
+/** "ERR Rewriting config file: reason" */
+export function configRewriteFailed(reason: string): string {
+  return `ERR Rewriting config file: ${reason}`;
+}
