@@ -10,6 +10,7 @@ import { Config } from "./config/config.ts";
 import { Server } from "./server/server.ts";
 import { startListeners } from "./net/listener.ts";
 import { installResume } from "./net/connection.ts";
+import { applyCommandRenames } from "./server/startup.ts";
 
 export { Server } from "./server/server.ts";
 export { Config } from "./config/config.ts";
@@ -34,19 +35,23 @@ export interface RunningServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Converts a JS config value to the directive's raw arguments. */
-function rawArgs(v: string | number | boolean | string[]): string[] {
+/**
+ * Converts a JS config value to the directive's raw arguments: a string of a multi-argument directive
+ * (save, bind…) splits on spaces like a redis.conf line; any other string is one argument.
+ */
+function rawArgs(v: string | number | boolean | string[], multiArg: boolean): string[] {
   if (Array.isArray(v)) return v;
   if (typeof v === "boolean") return [v ? "yes" : "no"];
   const s = String(v);
+  if (!multiArg) return [s];
   return s === "" ? [""] : s.split(" ");
 }
 
-/** Builds a Config from directives; throws on an invalid one. */
+/** Builds a Config from directives (as in redis.conf); throws on an invalid one. */
 export function configFrom(directives: Record<string, string | number | boolean | string[]>): Config {
   const config = new Config();
   for (const [name, value] of Object.entries(directives)) {
-    const err = config.setRaw(name, rawArgs(value));
+    const err = config.setRaw(name, rawArgs(value, config.lookup(name)?.multiArg ?? true));
     if (err) throw new Error(`config '${name}': ${err}`);
   }
   return config;
@@ -62,10 +67,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const server = new Server(config);
   server.log.enabled = opts.log ?? false;
   installResume(server);
+  applyCommandRenames(server);
   startListeners(server, true);
   server.startCron();
   await Promise.resolve();
   const bound = server.boundTcp[0];
+  // `port 0` here means "any free port": report the one bound, as CONFIG GET port does in Redis.
+  if (bound && config.num("port") === 0) config.setRaw("port", [String(bound.port)], false);
   const running: RunningServer = {
     port: bound?.port ?? 0,
     host: bound?.hostname ?? "",

@@ -69,13 +69,13 @@ export class Db {
   /** True when `key` has a TTL that is already past (without deleting it). */
   isExpired(key: string): boolean {
     const when = this.expires.get(key);
-    return when !== undefined && when <= this.hooks.now();
+    return when !== undefined && when < this.hooks.now();
   }
 
   /** Deletes `key` if it is logically expired; returns true when it is (deleted or, on a replica, hidden). */
   expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when > this.hooks.now()) return false;
+    if (when === undefined || when >= this.hooks.now()) return false;
     if (!this.hooks.expiryReadOnly) this.hooks.keyExpired(this, key);
     return true;
   }

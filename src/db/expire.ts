@@ -26,7 +26,7 @@ export function activeExpireCycle(server: Server): void {
         const slot = exp.randomSlot();
         const key = exp.keys[slot];
         sampled++;
-        if (exp.vals[slot] <= now) {
+        if (exp.vals[slot] < now) {
           server.keyExpired(db, key);
           expired++;
         }

@@ -105,6 +105,7 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   // Top-level commands of a batch are timed from the end of the previous one (one clock read per
   // command); nested calls (EXEC, scripts) read the clock at their start.
   const start = s.callDepth === 0 ? s.lastCallEnd : performance.now();
+  if (s.callDepth === 0) s.clock.beginCommand();
   s.callDepth++;
   try {
     cmd.handler!(c, argv);
@@ -113,6 +114,7 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
     c.addError(`ERR internal error: ${e instanceof Error ? e.message : e}`);
   }
   s.callDepth--;
+  if (s.callDepth === 0) s.clock.endCommand();
   const end = performance.now();
   cmd.usec += (end - start) * 1000;
   if (s.callDepth === 0) s.lastCallEnd = end;

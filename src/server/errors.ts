@@ -157,3 +157,9 @@ export function configSetFailed(name: string, reason?: string): string {
 export function configRewriteFailed(reason: string): string {
   return `ERR Rewriting config file: ${reason}`;
 }
+
+// COMMAND GETKEYS / GETKEYSANDFLAGS
+export const GETKEYS_INVALID_COMMAND = "ERR Invalid command specified";
+export const GETKEYS_NO_KEYS = "ERR The command has no key arguments";
+export const GETKEYS_INVALID_ARG_COUNT = "ERR Invalid number of arguments specified for command";
+export const GETKEYS_INVALID_ARGS = "ERR Invalid arguments specified for command";

@@ -1,6 +1,7 @@
 /**
- * Logging in Redis's format: `pid:M 27 Nov 2026 04:05:06.123 * message`, with `loglevel` filtering and
- * `logfile` (empty = stdout).
+ * Logging in Redis's format: `pid:M 27 Nov 2026 04:05:06.123 * message` (role C before the server is
+ * initialized, M master, S replica), with `loglevel` filtering (`nothing` silences everything),
+ * `logfile` (empty = stdout), raw blocks (the logo) and the signal-handler line format.
  */
 
 export type LogLevel = "debug" | "verbose" | "notice" | "warning" | "nothing";
@@ -54,6 +55,15 @@ export class Logger {
   }
   warning(msg: string): void {
     this.log("warning", msg);
+  }
+
+  /**
+   * Logs like Redis's serverLogFromHandler (signal handlers): "pid:signal-handler (unixtime) msg",
+   * at warning level.
+   */
+  fromSignalHandler(msg: string): void {
+    if (!this.on("warning")) return;
+    this.raw(`${Deno.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) ${msg}\n`);
   }
 
   /** Writes text as-is (the logo block is printed raw, like Redis's LL_RAW). */
