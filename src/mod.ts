@@ -51,7 +51,8 @@ function rawArgs(v: string | number | boolean | string[], multiArg: boolean): st
 export function configFrom(directives: Record<string, string | number | boolean | string[]>): Config {
   const config = new Config();
   for (const [name, value] of Object.entries(directives)) {
-    const err = config.setRaw(name, rawArgs(value, config.lookup(name)?.multiArg ?? true));
+    const def = config.lookup(name);
+    const err = config.setRaw(name, rawArgs(value, def === undefined || def.multiArg === true));
     if (err) throw new Error(`config '${name}': ${err}`);
   }
   return config;

@@ -3,6 +3,7 @@
  * PROTOCOL, LOG, ERROR, HELP. Other subsystems add theirs (RELOAD, QUICKLIST-PACKED-THRESHOLD…) with
  * `registerDebugSubcommand()`.
  */
+import { flatten } from "../resp/bytes.ts";
 import type { CommandDef, Handler } from "./table.ts";
 import type { Client } from "../server/client.ts";
 import type { Db } from "../db/db.ts";
@@ -191,7 +192,7 @@ function debugPopulate(c: Client, argv: string[]): void {
     if (db.lookup(key, false) !== undefined) continue;
     let val = "value:" + j;
     if (size > 0) val = val.length >= size ? val.slice(0, size) : val + zeros.slice(val.length);
-    db.set(key, val);
+    db.set(flatten(key), flatten(val));
   }
   c.addOk();
 }

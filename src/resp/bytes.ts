@@ -73,3 +73,16 @@ export function binToUtf8(s: string): string {
   if (/^[\x00-\x7f]*$/.test(s)) return s;
   return decoder.decode(strToBytes(s));
 }
+
+let scratch = new Uint8Array(256);
+
+/**
+ * Returns `s` as a flat (sequential) string. Concatenations of 13+ chars are V8 cons strings (a node
+ * pointing at both halves, ~3× the memory); values stored in the keyspace for long should be flat.
+ */
+export function flatten(s: string): string {
+  if (s.length < 13) return s;
+  if (scratch.length < s.length) scratch = new Uint8Array(s.length * 2);
+  writeStr(scratch, 0, s);
+  return bytesToStr(scratch, 0, s.length);
+}

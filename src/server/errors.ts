@@ -163,3 +163,26 @@ export const GETKEYS_INVALID_COMMAND = "ERR Invalid command specified";
 export const GETKEYS_NO_KEYS = "ERR The command has no key arguments";
 export const GETKEYS_INVALID_ARG_COUNT = "ERR Invalid number of arguments specified for command";
 export const GETKEYS_INVALID_ARGS = "ERR Invalid arguments specified for command";
+
+// ---- hashes (t_hash.c) -------------------------------------------------------------------------
+
+export const HASH_VALUE_NOT_INTEGER = "ERR hash value is not an integer";
+export const HASH_VALUE_NOT_FLOAT = "ERR hash value is not a float";
+export const VALUE_NAN_OR_INFINITY = "ERR value is NaN or Infinity";
+export const VALUE_OUT_OF_RANGE = "ERR value is out of range";
+/** getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) without a custom message (HRANDFIELD count). */
+export const LONG_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+export const FIELDS_MISSING = "ERR Mandatory argument FIELDS is missing or not at the right position";
+export const NUMFIELDS_NOT_POSITIVE = "ERR Parameter `numFields` should be greater than 0";
+export const NUMFIELDS_MISMATCH = "ERR The `numfields` parameter must match the number of arguments";
+export const NUMFIELDS_POSITIVE_INTEGER = "ERR Number of fields must be a positive integer";
+export const FIELD_EXPIRE_NEGATIVE = "ERR invalid expire time, must be >= 0";
+export const HSETEX_NUMFIELDS = "ERR invalid number of fields";
+export const HSETEX_MISSING_EXPIRE = "ERR missing expire time";
+export const HSETEX_FXX_FNX = "ERR Only one of FXX or FNX arguments can be specified";
+export const HSETEX_ONE_EXPIRE = "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified";
+
+/** "ERR unknown argument: x" (HSETEX). */
+export function unknownArgument(arg: string): string {
+  return `ERR unknown argument: ${arg}`;
+}

@@ -34,6 +34,8 @@ export class Stats {
   netInput = 0;
   netOutput = 0;
   expiredKeys = 0;
+  /** Hash fields deleted because their TTL passed (INFO stats expired_subkeys). */
+  expiredSubkeys = 0;
   expiredStalePerc = 0;
   expiredTimeCapReached = 0;
   evictedKeys = 0;

@@ -50,33 +50,37 @@ export function parseDouble(s: string): number | null {
 }
 
 /**
- * Formats a double the way Redis 7.2+ replies with it: shortest round-trip digits, `inf`/`-inf`,
- * integers without a fraction, exponent form like `%.17g` ("1e+21", "1.5e-07").
+ * Formats a double exactly like Redis 8.2's `d2string` (util.c), which every double reply uses:
+ * `nan`, `inf`/`-inf`, `0`/`-0`; integral values within ±2^62 (`double2ll`) as plain integers
+ * ("100000000000000000"); everything else with the shortest round-trip digits laid out by
+ * fpconv's `emit_digits`: plain integer digits when the exponent is small ("9223372036854776000"),
+ * a decimal point while the value needs fewer than 7 fractional digits or its exponent is below 4
+ * ("0.00001", "3.14159265358979"), scientific otherwise with an unpadded exponent ("1e-7",
+ * "1.5e+300", "1.23451234567e+4").
  */
 export function formatDouble(d: number): string {
+  if (d !== d) return "nan";
   if (d === Infinity) return "inf";
   if (d === -Infinity) return "-inf";
-  if (Number.isNaN(d)) return "nan";
-  if (Object.is(d, -0)) return "-0";
-  let s = String(d);
-  const e = s.indexOf("e");
-  if (e >= 0) {
-    const mant = s.slice(0, e);
-    let exp = s.slice(e + 1);
-    const sign = exp[0] === "-" ? "-" : "+";
-    exp = exp.replace(/^[+-]/, "");
-    if (exp.length < 2) exp = "0" + exp;
-    s = mant + "e" + sign + exp;
-  } else {
-    // %.17g switches to exponent form when the exponent is < -4 or >= 17 significant digits.
-    const abs = Math.abs(d);
-    if (abs !== 0 && (abs < 1e-4 || abs >= 1e17)) {
-      s = d.toExponential();
-      const i = s.indexOf("e");
-      let exp = s.slice(i + 2);
-      if (exp.length < 2) exp = "0" + exp;
-      s = s.slice(0, i) + "e" + s[i + 1] + exp;
-    }
+  if (d === 0) return Object.is(d, -0) ? "-0" : "0";
+  if (d >= -4611686018427387904 && d <= 4611686018427387904 && Math.floor(d) === d) {
+    return d >= -9007199254740992 && d <= 9007199254740992 ? String(d) : BigInt(d).toString();
   }
-  return s;
+  // Shortest round-trip digits and decimal exponent of the first digit, from toExponential().
+  const e = d.toExponential();
+  const neg = e.charCodeAt(0) === 45;
+  const epos = e.indexOf("e");
+  const mant = e.slice(neg ? 1 : 0, epos);
+  const digits = mant.length > 1 ? mant[0] + mant.slice(2) : mant;
+  const nd = digits.length;
+  const K = Number(e.slice(epos + 1)) - (nd - 1); // value = digits × 10^K
+  const exp = Math.abs(K + nd - 1);
+  const sign = neg ? "-" : "";
+  if (K >= 0 && exp < nd + 7) return sign + digits + "0".repeat(K);
+  if (K < 0 && (K > -7 || exp < 4)) {
+    const offset = nd + K;
+    if (offset <= 0) return sign + "0." + "0".repeat(-offset) + digits;
+    return sign + digits.slice(0, offset) + "." + digits.slice(offset);
+  }
+  return sign + digits[0] + (nd > 1 ? "." + digits.slice(1) : "") + "e" + (K + nd - 1 < 0 ? "-" : "+") + exp;
 }

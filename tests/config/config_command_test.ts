@@ -367,3 +367,17 @@ Deno.test("config help and rewrite without a config file", async () => {
     );
   });
 });
+
+Deno.test("config set maxclients and timeout apply to the next connection / cron tick", async () => {
+  await withServer(async (srv, c) => {
+    assert.equal(await c.call("CONFIG", "SET", "maxclients", "1"), "OK");
+    const second = await RawClient.connect(srv.port);
+    assert.equal(await second.readRaw(), "-ERR max number of clients reached\r\n");
+    second.close();
+    assert.equal(await c.call("CONFIG", "SET", "maxclients", "10", "hz", "100", "timeout", "1"), "OK");
+    const idle = await RawClient.connect(srv.port);
+    assert.equal(await idle.call("PING"), "PONG");
+    assert.ok(await idle.waitClosed(4000), "idle client closed by the timeout");
+    idle.close();
+  });
+});

@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { ChildServer, freePort } from "../helpers/server.ts";
 import { RawClient } from "../helpers/resp.ts";
+import { configFrom, Server } from "../../src/mod.ts";
+import { startServerProcess } from "../../src/server/startup.ts";
 
 /** "pid:R dd Mon yyyy hh:mm:ss.mmm <mark> " — Redis's log line prefix. */
 const PREFIX = String.raw`\d+:[CM] \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}\.\d{3} `;
@@ -152,5 +154,36 @@ Deno.test("lifecycle: a port in use, or nothing to listen on, exits 1 with Redis
     assert.match(srv3.output, /# Configured to not listen anywhere, exiting\.\n/);
   } finally {
     busy.close();
+  }
+});
+
+Deno.test("lifecycle: the SHUTDOWN command goes through the same path and exits 0", async () => {
+  const srv = await ChildServer.spawn([]);
+  const c = await RawClient.connect(srv.port);
+  await c.send("SHUTDOWN", "NOSAVE");
+  assert.ok(await c.waitClosed());
+  c.close();
+  assert.equal((await srv.status()).code, 0);
+  assertLinesInOrder(srv.output, [
+    "\\* User requested shutdown\\.\\.\\.$",
+    "# Redis is now ready to exit, bye bye\\.\\.\\.$",
+  ]);
+  assert.doesNotMatch(srv.output, /signal-handler/);
+});
+
+Deno.test("lifecycle: without any argument Redis warns that no config file is used", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "cfg-noconf-" });
+  const server = new Server(configFrom({ port: freePort(), bind: "127.0.0.1", logfile: `${dir}/log` }));
+  try {
+    await startServerProcess(server, { noConfig: true, program: "./redis-server" });
+    const log = Deno.readTextFileSync(`${dir}/log`);
+    assert.match(
+      log,
+      /:C .* # Warning: no config file specified, using the default config\. In order to specify a config file use \.\/redis-server \/path\/to\/redis\.conf\n/,
+    );
+    assert.doesNotMatch(log, /Configuration loaded/);
+  } finally {
+    await server.close();
+    Deno.removeSync(dir, { recursive: true });
   }
 });
