@@ -12,7 +12,6 @@ import type { Client } from "./client.ts";
 import { buildCommandTable, type Command } from "../commands/table.ts";
 import { ALL_COMMANDS } from "../commands/index.ts";
 import { activeExpireCycle } from "../db/expire.ts";
-import { installFieldExpiry } from "../db/field_expire.ts";
 
 export const REDIS_VERSION = "8.2.4";
 export const SERVER_NAME = "redeno";
@@ -82,7 +81,6 @@ export class Server implements DbHooks {
     this.queryBufferLimit = config.num("client-query-buffer-limit");
     this.log.level = config.str("loglevel") as Logger["level"];
     this.log.file = config.str("logfile");
-    installFieldExpiry(this);
   }
 
   // ---- DbHooks --------------------------------------------------------------------------------
