@@ -27,7 +27,11 @@ export class ReplyBuffer {
     const nb = new Uint8Array(cap);
     nb.set(this.out.subarray(0, this.outLen));
     this.out = nb;
+    this.onGrow(need);
   }
+
+  /** Called when the output buffer had to grow to `size` bytes (output-buffer-limit checks). */
+  protected onGrow(_size: number): void {}
 
   /** Appends raw protocol text (a binary string). */
   addRaw(s: string): void {
@@ -75,6 +79,23 @@ export class ReplyBuffer {
     out[p++] = 13;
     out[p++] = 10;
     p += writeStr(out, p, s);
+    out[p++] = 13;
+    out[p++] = 10;
+    this.outLen = p;
+  }
+
+  /** A bulk reply of `s[start, start + len)`, without creating the substring (list ranges). */
+  addBulkSlice(s: string, start: number, len: number): void {
+    if (this.muted) return;
+    if (len > 64) return this.addBulk(s.slice(start, start + len));
+    this.reserve(len + 24);
+    const out = this.out;
+    let p = this.outLen;
+    out[p++] = 36; // $
+    p += writeStr(out, p, String(len));
+    out[p++] = 13;
+    out[p++] = 10;
+    for (let i = 0; i < len; i++) out[p++] = s.charCodeAt(start + i);
     out[p++] = 13;
     out[p++] = 10;
     this.outLen = p;

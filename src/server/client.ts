@@ -75,6 +75,37 @@ export class Client extends ReplyBuffer {
     this.server.stats.countError(msg);
   }
 
+  /** When the output first went over its class's soft limit (0 = not over). */
+  private softLimitSince = 0;
+
+  /**
+   * client-output-buffer-limit: a client whose pending output passes its class's hard limit, or stays
+   * over the soft limit for the soft seconds, is closed as soon as possible (as Redis does).
+   */
+  protected override onGrow(size: number): void {
+    if (this.kind === "internal" || this.closeAsap) return;
+    const limits = this.server.config.outputBufferLimits();
+    const cls = this.flags.has("S") ? limits.replica : this.flags.has("P") ? limits.pubsub : limits.normal;
+    let over = cls.hard > 0 && size > cls.hard;
+    if (!over && cls.soft > 0 && size > cls.soft) {
+      const now = this.server.clock.now();
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else if (now - this.softLimitSince >= cls.seconds * 1000) over = true;
+    }
+    if (!over) return;
+    this.closeAsap = true;
+    this.muted = true;
+    this.outLen = 0;
+    this.server.stats.clientOutputBufferLimitDisconnections++;
+    this.server.log.warning(
+      `Client id=${this.id} addr=${this.addr} name=${this.name} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+    );
+    queueMicrotask(() => this.server.closeClient(this));
+  }
+
+  /** Set when the client must be closed without sending anything more (output limits). */
+  closeAsap = false;
+
   /** Selects database `id` (caller validated the index). */
   select(id: number): void {
     this.db = this.server.dbs[id];
@@ -114,6 +145,7 @@ export class Client extends ReplyBuffer {
         while (off < len) off += await this.transport.write(off === 0 ? data : data.subarray(off));
         this.totNetOut += len;
         this.server.stats.netOutput += len;
+        if (this.outLen === 0) this.softLimitSince = 0;
         if (this.spare.length > 1024 * 1024) this.spare = new Uint8Array(16 * 1024);
       }
     } catch {
