@@ -9,6 +9,15 @@ import { commands as client } from "./client.ts";
 import { commands as server } from "./server.ts";
 import { commands as config } from "./config.ts";
 import { commands as command } from "./command.ts";
+import { commands as hash } from "./hash.ts";
+import { commands as set } from "./set.ts";
+import { commands as zset } from "./zset.ts";
+import { commands as list } from "./list.ts";
+import { commands as sort } from "./sort.ts";
+import { commands as clientUnblock } from "./client_unblock.ts";
+import { commands as pubsub } from "./pubsub.ts";
+import { commands as bitmap } from "./bitmap.ts";
+import { commands as hll } from "./hll.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connection,
@@ -18,4 +27,13 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...server,
   ...config,
   ...command,
+  ...hash,
+  ...set,
+  ...zset,
+  ...list,
+  ...sort,
+  ...clientUnblock,
+  ...pubsub,
+  ...bitmap,
+  ...hll,
 ];

@@ -12,14 +12,11 @@ const INT_MAX = 2147483647;
 
 /**
  * Looks a key up for reading without touching its access clock (Redis's LOOKUP_NOTOUCH): lazy expiry
- * and keyspace hit/miss counting still happen. Used by EXISTS, TYPE, TTL, OBJECT, SCAN TYPE.
+ * and keyspace hit/miss counting still happen. Used by EXISTS, TYPE, TTL, OBJECT, SCAN TYPE. A miss
+ * fires the `keymiss` event unless `notify` is false (OBJECT: Redis's LOOKUP_NONOTIFY).
  */
-export function lookupReadNoTouch(c: Client, key: string): Value | undefined {
-  const v = c.db.lookup(key, false);
-  const stats = c.server.stats;
-  if (v === undefined) stats.keyspaceMisses++;
-  else stats.keyspaceHits++;
-  return v;
+export function lookupReadNoTouch(c: Client, key: string, notify = true): Value | undefined {
+  return c.db.lookupRead(key, false, notify);
 }
 
 /**

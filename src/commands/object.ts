@@ -35,7 +35,7 @@ const HELP = [
 
 /** Looks the key up without touching it; replies a null and returns undefined when it is missing. */
 function lookupOrNull(c: Client, key: string): Value | undefined {
-  const v = lookupReadNoTouch(c, key);
+  const v = lookupReadNoTouch(c, key, false);
   if (v === undefined) c.addNull();
   return v;
 }

@@ -23,6 +23,8 @@ export interface DbHooks {
   readonly touchAllowed: boolean;
   /** keyspace_hits / keyspace_misses counters. */
   readonly stats: { keyspaceHits: number; keyspaceMisses: number };
+  /** A keyspace event (class letter, event name, key, db id): used for `new` and `keymiss`. */
+  notify(type: string, event: string, key: string, dbid: number): void;
 }
 
 /** The keyspace dict: a DenseDict with a parallel access-clock array. */
@@ -59,6 +61,9 @@ export class Db {
    * as in Redis). Cleared whenever the key is set or deleted.
    */
   rawStrings = new Set<string>();
+  /** Cached "notify-keyspace-events selects `new` / `keymiss`" (set by db/notify.ts). */
+  newKeyEvents = false;
+  keyMissEvents = false;
 
   constructor(readonly id: number, readonly hooks: DbHooks) {}
 
@@ -89,11 +94,16 @@ export class Db {
     return this.dict.vals[i];
   }
 
-  /** Looks a key up for a read command: like `lookup`, and counts keyspace hits/misses. */
-  lookupRead(key: string): Value | undefined {
-    const v = this.lookup(key);
-    if (v === undefined) this.hooks.stats.keyspaceMisses++;
-    else this.hooks.stats.keyspaceHits++;
+  /**
+   * Looks a key up for a read command: like `lookup`, and counts keyspace hits/misses. A miss is also
+   * the `keymiss` keyspace event unless `notify` is false (Redis's LOOKUP_NONOTIFY, used by OBJECT).
+   */
+  lookupRead(key: string, touch = true, notify = true): Value | undefined {
+    const v = this.lookup(key, touch);
+    if (v === undefined) {
+      this.hooks.stats.keyspaceMisses++;
+      if (this.keyMissEvents && notify) this.hooks.notify("m", "keymiss", key, this.id);
+    } else this.hooks.stats.keyspaceHits++;
     return v;
   }
 
@@ -110,6 +120,7 @@ export class Db {
     if (i === undefined) {
       d.set(key, val);
       d.lru[d.keys.length - 1] = this.hooks.lruClock();
+      if (this.newKeyEvents) this.hooks.notify("n", "new", key, this.id);
     } else {
       d.vals[i] = val;
       d.lru[i] = this.hooks.lruClock();

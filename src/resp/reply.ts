@@ -92,7 +92,7 @@ export class ReplyBuffer {
     const out = this.out;
     let p = this.outLen;
     out[p++] = 36; // $
-    p += writeStr(out, p, String(len));
+    p = writeUint(out, p, len);
     out[p++] = 13;
     out[p++] = 10;
     for (let i = 0; i < len; i++) out[p++] = s.charCodeAt(start + i);
@@ -118,7 +118,19 @@ export class ReplyBuffer {
   }
 
   addInt(n: number | bigint): void {
-    this.addRaw(":" + n + "\r\n");
+    if (typeof n !== "number" || n < 0 || n > 0x7fffffff || this.muted) {
+      this.addRaw(":" + n + "\r\n");
+      return;
+    }
+    // Small non-negative integers (lengths, counts): digits written in place, no string built.
+    this.reserve(16);
+    const out = this.out;
+    let p = this.outLen;
+    out[p++] = 58; // :
+    p = writeUint(out, p, n);
+    out[p++] = 13;
+    out[p++] = 10;
+    this.outLen = p;
   }
 
   addArrayLen(n: number): void {
@@ -181,4 +193,24 @@ export class ReplyBuffer {
     this.addArrayLen(items.length);
     for (const s of items) this.addBulkOrNull(s);
   }
+}
+
+/** Writes the decimal digits of `n` (a non-negative integer below 2^31) at `p`; returns the new end. */
+function writeUint(out: Uint8Array, p: number, n: number): number {
+  if (n < 10) {
+    out[p] = 48 + n;
+    return p + 1;
+  }
+  if (n < 100) {
+    out[p] = 48 + ((n / 10) | 0);
+    out[p + 1] = 48 + (n % 10);
+    return p + 2;
+  }
+  let digits = 3;
+  for (let v = 1000; v <= n && digits < 10; v *= 10) digits++;
+  for (let i = p + digits - 1; i >= p; i--) {
+    out[i] = 48 + (n % 10);
+    n = (n / 10) | 0;
+  }
+  return p + digits;
 }

@@ -4,7 +4,8 @@
  */
 import type { Client } from "./client.ts";
 import { type Command, F, lookupCommand } from "../commands/table.ts";
-import { DEBUG_DISABLED, NOAUTH, unknownCommand, unknownSubcommand, wrongArity } from "./errors.ts";
+import { DEBUG_DISABLED, NOAUTH, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from "./errors.ts";
+import { flushPendingPushes, pendingPushCount, PUBSUB_CONTEXT_COMMANDS } from "./pubsub.ts";
 
 /** Rejects a command before execution (counts as rejected in commandstats). */
 function reject(c: Client, cmd: Command | null, msg: string): void {
@@ -83,6 +84,11 @@ export function processCommand(c: Client, argv: string[]): boolean {
     reject(c, cmd, NOAUTH);
     return true;
   }
+  // A RESP2 client in subscribed mode may only run the (un)subscribe family, PING, QUIT and RESET.
+  if (c.flags.size !== 0 && c.resp === 2 && c.flags.has("P") && !PUBSUB_CONTEXT_COMMANDS.has(cmd.fullName)) {
+    reject(c, cmd, pubsubContext(cmd.fullName));
+    return true;
+  }
   if (pausedFor(c, cmd)) return false;
   call(c, cmd, argv);
   return true;
@@ -106,6 +112,8 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   // command); nested calls (EXEC, scripts) read the clock at their start.
   const start = s.callDepth === 0 ? s.lastCallEnd : performance.now();
   if (s.callDepth === 0) s.clock.beginCommand();
+  const blocking = s.blocking;
+  const blockEpoch = blocking.blockEpoch;
   s.callDepth++;
   try {
     cmd.handler!(c, argv);
@@ -116,14 +124,21 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   s.callDepth--;
   if (s.callDepth === 0) s.clock.endCommand();
   const end = performance.now();
-  cmd.usec += (end - start) * 1000;
   if (s.callDepth === 0) s.lastCallEnd = end;
-  cmd.calls++;
-  if (c.errorReplies !== errors) cmd.failedCalls++;
-  s.stats.numCommands++;
+  // Like Redis, a command that blocked is counted when it completes (re-execution or timeout).
+  if (blocking.blockEpoch === blockEpoch) {
+    cmd.usec += (end - start) * 1000;
+    cmd.calls++;
+    if (c.errorReplies !== errors) cmd.failedCalls++;
+    s.stats.numCommands++;
+  }
   c.totCmds++;
   c.lastCmd = cmd;
   c.cmd = null;
   s.touchAllowed = true;
   if (skip) c.muted = c.replyMode === "off";
+  // Pushes for this client produced by its own command (PUBLISH to itself…) follow the reply.
+  if (s.callDepth === 0 && pendingPushCount() !== 0) flushPendingPushes();
+  // Serve clients blocked on keys this command (or transaction, or script) made ready.
+  if (s.callDepth === 0 && blocking.readyCount !== 0) blocking.handleReady();
 }

@@ -186,3 +186,76 @@ export const HSETEX_ONE_EXPIRE = "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL 
 export function unknownArgument(arg: string): string {
   return `ERR unknown argument: ${arg}`;
 }
+
+// ---- sets and sorted sets (t_set.c, t_zset.c) ----------------------------------------------------
+
+export const NUMKEYS_NOT_POSITIVE = "ERR numkeys should be greater than 0";
+export const NUMKEYS_TOO_MANY = "ERR Number of keys can't be greater than number of args";
+export const LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+export const COUNT_NOT_POSITIVE = "ERR count should be greater than 0";
+export const ZADD_XX_AND_NX = "ERR XX and NX options at the same time are not compatible";
+export const ZADD_GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible";
+export const ZADD_INCR_SINGLE = "ERR INCR option supports a single increment-element pair";
+export const SCORE_NAN = "ERR resulting score is not a number (NaN)";
+export const MIN_MAX_NOT_FLOAT = "ERR min or max is not a float";
+export const MIN_MAX_NOT_LEX = "ERR min or max not valid string range item";
+export const WEIGHT_NOT_FLOAT = "ERR weight value is not a float";
+export const ZRANGE_LIMIT_NEEDS_BY =
+  "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+export const ZRANGE_WITHSCORES_BYLEX = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+
+/** "ERR at least 1 input key is needed for 'zunionstore' command" */
+export function atLeastOneInputKey(cmd: string): string {
+  return `ERR at least 1 input key is needed for '${cmd}' command`;
+}
+
+// ---- lists, blocking, SORT (t_list.c, blocked.c, timeout.c, sort.c) --------------------------------
+
+export const TIMEOUT_NOT_FLOAT = "ERR timeout is not a float or out of range";
+export const TIMEOUT_OUT_OF_RANGE = "ERR timeout is out of range";
+export const INDEX_OUT_OF_RANGE = "ERR index out of range";
+export const RANK_ZERO =
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+export const COUNT_NEGATIVE = "ERR COUNT can't be negative";
+export const MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+export const UNBLOCK_REASON = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+export const SORT_SCORE_NOT_DOUBLE = "ERR One or more scores can't be converted into double";
+
+// ---- bitmaps, BITFIELD, HyperLogLog (bitops.c, hyperloglog.c) ------------------------------------
+
+export const BIT_OFFSET_INVALID = "ERR bit offset is not an integer or out of range";
+export const BIT_VALUE_INVALID = "ERR bit is not an integer or out of range";
+export const BITPOS_BIT_INVALID = "ERR The bit argument must be 1 or 0.";
+export const BITOP_NOT_ONE_KEY = "ERR BITOP NOT must be called with a single source key.";
+export const BITFIELD_TYPE_INVALID =
+  "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
+export const BITFIELD_OVERFLOW_INVALID = "ERR Invalid OVERFLOW type specified";
+export const BITFIELD_RO_GET_ONLY = "ERR BITFIELD_RO only supports the GET subcommand";
+export const HLL_WRONGTYPE = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+export const HLL_INVALID = "INVALIDOBJ Corrupted HLL object detected";
+export const PFDEBUG_NO_KEY = "ERR The specified key does not exist";
+export const PFDEBUG_NOT_SPARSE = "ERR HLL encoding is not sparse";
+
+/** "ERR BITOP DIFF must be called with at least two source keys." (operator uppercased). */
+export function bitopTwoKeys(op: string): string {
+  return `ERR BITOP ${op.toUpperCase()} must be called with at least two source keys.`;
+}
+
+/** "ERR Unknown PFDEBUG subcommand 'x'" */
+export function pfdebugUnknown(sub: string): string {
+  return `ERR Unknown PFDEBUG subcommand '${sub}'`;
+}
+
+// ---- Pub/Sub (pubsub.c, server.c) ------------------------------------------------------------------
+
+export const SSUBSCRIBE_DENY_BLOCKING = "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client";
+
+/** The RESP2 subscribed-mode rejection: "ERR Can't execute 'get': only (P|S)SUBSCRIBE / …" (full name). */
+export function pubsubContext(fullName: string): string {
+  return `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+}
+
+/** PFSELFTEST failures: "ERR TESTFAILED <detail>". */
+export function hllTestFailed(detail: string): string {
+  return `ERR TESTFAILED ${detail}`;
+}

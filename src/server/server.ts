@@ -12,6 +12,9 @@ import type { Client } from "./client.ts";
 import { buildCommandTable, type Command } from "../commands/table.ts";
 import { ALL_COMMANDS } from "../commands/index.ts";
 import { activeExpireCycle } from "../db/expire.ts";
+import { Blocking } from "../db/blocking.ts";
+import { installFieldExpiry } from "../db/field_expire.ts";
+import { installKeyspaceEvents } from "../db/notify.ts";
 
 export const REDIS_VERSION = "8.2.4";
 export const SERVER_NAME = "redeno";
@@ -68,6 +71,8 @@ export class Server implements DbHooks {
   lastCallEnd = 0;
   /** Nesting depth of call() (EXEC and scripts call commands from inside a command). */
   callDepth = 0;
+  /** Blocked clients (BLPOP, BZPOPMIN, XREAD BLOCK, WAIT…) and the keys made ready for them. */
+  readonly blocking: Blocking = new Blocking(this);
   private cronTimer: ReturnType<typeof setTimeout> | undefined;
   private cronLoops = 0;
   private closers: (() => void)[] = [];
@@ -81,6 +86,8 @@ export class Server implements DbHooks {
     this.queryBufferLimit = config.num("client-query-buffer-limit");
     this.log.level = config.str("loglevel") as Logger["level"];
     this.log.file = config.str("logfile");
+    installFieldExpiry(this);
+    installKeyspaceEvents(this);
   }
 
   // ---- DbHooks --------------------------------------------------------------------------------
