@@ -33,3 +33,13 @@ export async function idleAfterTick(c: RawClient, key: string, atLeast: number):
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * Asserts an OBJECT IDLETIME reading: the access clock has one-second resolution and real time keeps
+ * running while the test shifts the clock, so a second boundary may add one.
+ */
+export function assertIdle(actual: unknown, expected: number): void {
+  if (actual !== expected && actual !== expected + 1) {
+    throw new Error(`OBJECT IDLETIME ${actual}, expected ${expected} (or ${expected + 1} across a second boundary)`);
+  }
+}
