@@ -247,10 +247,10 @@ function clientsFields(s: Server): Fields {
     ["tracking_clients", 0],
     ["pubsub_clients", pubsub],
     ["watching_clients", 0],
-    ["clients_in_timeout_table", 0],
+    ["clients_in_timeout_table", s.blocking.clientsWithTimeout],
     ["total_watched_keys", 0],
-    ["total_blocking_keys", 0],
-    ["total_blocking_keys_on_nokey", 0],
+    ["total_blocking_keys", s.blocking.totalBlockingKeys],
+    ["total_blocking_keys_on_nokey", s.blocking.totalBlockingKeysOnNoKey],
   ];
 }
 
