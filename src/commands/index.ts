@@ -18,6 +18,9 @@ import { commands as clientUnblock } from "./client_unblock.ts";
 import { commands as pubsub } from "./pubsub.ts";
 import { commands as bitmap } from "./bitmap.ts";
 import { commands as hll } from "./hll.ts";
+import { commands as geo } from "./geo.ts";
+import { commands as multi } from "./multi.ts";
+import { commands as tracking } from "./tracking.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connection,
@@ -36,4 +39,7 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...pubsub,
   ...bitmap,
   ...hll,
+  ...geo,
+  ...multi,
+  ...tracking,
 ];

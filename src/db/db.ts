@@ -23,6 +23,8 @@ export interface DbHooks {
   readonly touchAllowed: boolean;
   /** keyspace_hits / keyspace_misses counters. */
   readonly stats: { keyspaceHits: number; keyspaceMisses: number };
+  /** The database was emptied by `flush()` (client-side caching sends its "all keys" invalidation). */
+  dbFlushed?(db: Db): void;
   /** A keyspace event (class letter, event name, key, db id): used for `new` and `keymiss`. */
   notify(type: string, event: string, key: string, dbid: number): void;
 }
@@ -64,6 +66,9 @@ export class Db {
   /** Cached "notify-keyspace-events selects `new` / `keymiss`" (set by db/notify.ts). */
   newKeyEvents = false;
   keyMissEvents = false;
+
+  /** True while `flush()` signals its keys as modified (tracking skips per-key invalidations then). */
+  flushing = false;
 
   constructor(readonly id: number, readonly hooks: DbHooks) {}
 
@@ -177,11 +182,17 @@ export class Db {
   /** Empties the database. Returns the number of keys removed. */
   flush(): number {
     const n = this.dict.keys.length;
-    for (const k of this.dict.keys) this.hooks.keyModified(this, k);
+    this.flushing = true;
+    try {
+      for (const k of this.dict.keys) this.hooks.keyModified(this, k);
+    } finally {
+      this.flushing = false;
+    }
     this.dict = new Keyspace();
     this.expires = new DenseDict<number>();
     this.rawStrings = new Set();
     this.avgTtl = 0;
+    this.hooks.dbFlushed?.(this);
     return n;
   }
 

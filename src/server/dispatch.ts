@@ -1,16 +1,29 @@
 /**
  * Command dispatch: lookup in the command table, Redis's checks in Redis's order (unknown command,
- * subcommand, arity, protected commands, auth, pause), then the call with per-command statistics.
+ * subcommand, arity, protected commands, auth, MULTI, pause), then the call with per-command statistics.
+ * Inside MULTI, commands are queued instead of called (server/transaction.ts).
  */
 import type { Client } from "./client.ts";
 import { type Command, F, lookupCommand } from "../commands/table.ts";
-import { DEBUG_DISABLED, NOAUTH, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from "./errors.ts";
+import {
+  DEBUG_DISABLED,
+  NOAUTH,
+  NOT_ALLOWED_IN_MULTI,
+  pubsubContext,
+  unknownCommand,
+  unknownSubcommand,
+  wrongArity,
+} from "./errors.ts";
 import { flushPendingPushes, pendingPushCount, PUBSUB_CONTEXT_COMMANDS } from "./pubsub.ts";
+import { queueCommand, transactionMayReplicate, transactionRejected } from "./transaction.ts";
 
 /** Rejects a command before execution (counts as rejected in commandstats). */
 function reject(c: Client, cmd: Command | null, msg: string): void {
   if (cmd) cmd.rejectedCalls++;
+  // Inside MULTI a rejection dooms the transaction (a rejected EXEC ends it with EXECABORT).
+  if (c.flags.size !== 0 && c.flags.has("x")) msg = transactionRejected(c, cmd, msg);
   c.addError(msg);
+  if (c.server.tracking !== null) c.server.tracking.commandRejected(c, cmd);
 }
 
 /** Resolves argv to a command (or subcommand); replies with the error and returns null when invalid. */
@@ -65,7 +78,8 @@ function pausedFor(c: Client, cmd: Command): boolean {
     return false;
   }
   if (!s.pauseWritesOnly) return true;
-  return cmd.has(F.WRITE) || cmd.has(F.MAY_REPLICATE);
+  return cmd.has(F.WRITE) || cmd.has(F.MAY_REPLICATE) ||
+    (cmd.parent === null && cmd.name === "exec" && transactionMayReplicate(c));
 }
 
 /**
@@ -84,12 +98,18 @@ export function processCommand(c: Client, argv: string[]): boolean {
     reject(c, cmd, NOAUTH);
     return true;
   }
+  const inMulti = c.flags.size !== 0 && c.flags.has("x");
+  if (inMulti && cmd.has(F.NO_MULTI)) {
+    reject(c, cmd, NOT_ALLOWED_IN_MULTI);
+    return true;
+  }
   // A RESP2 client in subscribed mode may only run the (un)subscribe family, PING, QUIT and RESET.
   if (c.flags.size !== 0 && c.resp === 2 && c.flags.has("P") && !PUBSUB_CONTEXT_COMMANDS.has(cmd.fullName)) {
     reject(c, cmd, pubsubContext(cmd.fullName));
     return true;
   }
   if (pausedFor(c, cmd)) return false;
+  if (inMulti && queueCommand(c, cmd, argv)) return true;
   call(c, cmd, argv);
   return true;
 }
@@ -111,7 +131,10 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   // Top-level commands of a batch are timed from the end of the previous one (one clock read per
   // command); nested calls (EXEC, scripts) read the clock at their start.
   const start = s.callDepth === 0 ? s.lastCallEnd : performance.now();
-  if (s.callDepth === 0) s.clock.beginCommand();
+  if (s.callDepth === 0) {
+    s.clock.beginCommand();
+    s.currentClient = c;
+  }
   const blocking = s.blocking;
   const blockEpoch = blocking.blockEpoch;
   s.callDepth++;
@@ -137,6 +160,9 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   c.cmd = null;
   s.touchAllowed = true;
   if (skip) c.muted = c.replyMode === "off";
+  // Client-side caching: remember keys read by tracking clients, expire CLIENT CACHING.
+  if (s.tracking !== null) s.tracking.afterCall(c, cmd, argv);
+  if (s.callDepth === 0) s.currentClient = null;
   // Pushes for this client produced by its own command (PUBLISH to itself…) follow the reply.
   if (s.callDepth === 0 && pendingPushCount() !== 0) flushPendingPushes();
   // Serve clients blocked on keys this command (or transaction, or script) made ready.

@@ -259,3 +259,69 @@ export function pubsubContext(fullName: string): string {
 export function hllTestFailed(detail: string): string {
   return `ERR TESTFAILED ${detail}`;
 }
+
+// ---- transactions and client-side caching (multi.c, tracking.c, CLIENT TRACKING) -----------------
+
+export const MULTI_NESTED = "ERR MULTI calls can not be nested";
+export const EXEC_WITHOUT_MULTI = "ERR EXEC without MULTI";
+export const DISCARD_WITHOUT_MULTI = "ERR DISCARD without MULTI";
+export const WATCH_INSIDE_MULTI = "ERR WATCH inside MULTI is not allowed";
+export const EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
+export const NOT_ALLOWED_IN_MULTI = "ERR Command not allowed inside a transaction";
+export const TRACKING_ONE_REDIRECT = "ERR A client can only redirect to a single other client";
+export const TRACKING_NO_REDIRECT_CLIENT = "ERR The client ID you want redirect to does not exist";
+export const TRACKING_PREFIX_NEEDS_BCAST = "ERR PREFIX option requires BCAST mode to be enabled";
+export const TRACKING_BCAST_SWITCH =
+  "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.";
+export const TRACKING_BCAST_OPTIN = "ERR OPTIN and OPTOUT are not compatible with BCAST";
+export const TRACKING_OPTIN_AND_OPTOUT = "ERR You can't specify both OPTIN mode and OPTOUT mode";
+export const TRACKING_OPT_SWITCH =
+  "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.";
+export const CACHING_NOT_TRACKING =
+  "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled";
+export const CACHING_YES_NOT_OPTIN = "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+export const CACHING_NO_NOT_OPTOUT = "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
+
+/** "ERR Prefix 'ab' overlaps with an existing prefix 'a'. Prefixes for a single client must not overlap." */
+export function prefixOverlapsExisting(prefix: string, existing: string): string {
+  return `ERR Prefix '${prefix}' overlaps with an existing prefix '${existing}'. Prefixes for a single client must not overlap.`;
+}
+
+/** "ERR Prefix 'a' overlaps with another provided prefix 'ab'. Prefixes for a single client must not overlap." */
+export function prefixOverlapsProvided(prefix: string, other: string): string {
+  return `ERR Prefix '${prefix}' overlaps with another provided prefix '${other}'. Prefixes for a single client must not overlap.`;
+}
+
+// ---- GEO (geo.c) -----------------------------------------------------------------------------------
+
+export const GEO_BAD_UNIT = "ERR unsupported unit provided. please use M, KM, FT, MI";
+export const GEO_NEED_RADIUS = "ERR need numeric radius";
+export const GEO_NEED_WIDTH = "ERR need numeric width";
+export const GEO_NEED_HEIGHT = "ERR need numeric height";
+export const GEO_NEGATIVE_RADIUS = "ERR radius cannot be negative";
+export const GEO_NEGATIVE_BOX = "ERR height or width cannot be negative";
+export const GEO_BAD_MEMBER = "ERR could not decode requested zset member";
+export const GEO_COUNT_POSITIVE = "ERR COUNT must be > 0";
+export const GEO_ANY_NEEDS_COUNT = "ERR the ANY argument requires COUNT argument";
+
+/** "ERR invalid longitude,latitude pair 200.000000,10.000000" (coordinates already formatted). */
+export function geoInvalidPair(lon: string, lat: string): string {
+  return `ERR invalid longitude,latitude pair ${lon},${lat}`;
+}
+
+/** "ERR GEOSEARCHSTORE is not compatible with …" / "ERR STORE option in GEORADIUS is not compatible with …" */
+export function geoStoreIncompatible(searchStore: boolean): string {
+  return `ERR ${
+    searchStore ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS"
+  } is not compatible with WITHDIST, WITHHASH and WITHCOORD options`;
+}
+
+/** "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for geosearch" (name as typed). */
+export function geoNeedFrom(cmd: string): string {
+  return `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cmd}`;
+}
+
+/** "ERR exactly one of BYRADIUS and BYBOX can be specified for geosearch" (name as typed). */
+export function geoNeedBy(cmd: string): string {
+  return `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cmd}`;
+}

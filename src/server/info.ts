@@ -9,6 +9,7 @@
 import process from "node:process";
 import { REDIS_VERSION, type Server, SERVER_VERSION } from "./server.ts";
 import type { Command } from "../commands/table.ts";
+import { hashesWithFieldTtl } from "../db/field_expire.ts";
 
 /** A field's printed value. */
 export type InfoValue = string | number;
@@ -413,7 +414,7 @@ function statsFields(s: Server): Fields {
     ["sync_full", 0],
     ["sync_partial_ok", 0],
     ["sync_partial_err", 0],
-    ["expired_subkeys", 0],
+    ["expired_subkeys", s.stats.expiredSubkeys],
     ["expired_keys", st.expiredKeys],
     ["expired_stale_perc", fixed2(st.expiredStalePerc * 100)],
     ["expired_time_cap_reached_count", st.expiredTimeCapReached],
@@ -550,7 +551,7 @@ function keyspaceFields(s: Server): Fields {
   for (const db of s.dbs) {
     const keys = db.size;
     if (keys === 0) continue;
-    f.push([`db${db.id}`, `keys=${keys},expires=${db.expires.size},avg_ttl=${Math.round(db.avgTtl)},subexpiry=0`]);
+    f.push([`db${db.id}`, `keys=${keys},expires=${db.expires.size},avg_ttl=${Math.round(db.avgTtl)},subexpiry=${hashesWithFieldTtl(db)}`]);
   }
   return f;
 }

@@ -9,6 +9,7 @@ import { Clock } from "./clock.ts";
 import { Logger } from "./log.ts";
 import { Stats } from "./stats.ts";
 import type { Client } from "./client.ts";
+import type { Tracking } from "./tracking.ts";
 import { buildCommandTable, type Command } from "../commands/table.ts";
 import { ALL_COMMANDS } from "../commands/index.ts";
 import { activeExpireCycle } from "../db/expire.ts";
@@ -71,6 +72,15 @@ export class Server implements DbHooks {
   lastCallEnd = 0;
   /** Nesting depth of call() (EXEC and scripts call commands from inside a command). */
   callDepth = 0;
+  /** The client whose top-level command is running, null between commands (tracking NOLOOP). */
+  currentClient: Client | null = null;
+  /**
+   * True while EXEC runs its queued commands. Propagation (AOF, replicas) wraps what is propagated
+   * meanwhile in MULTI … EXEC; blocking commands never block then (they see the client's "x" flag).
+   */
+  inExec = false;
+  /** Client-side caching state, created when a client first enables tracking (server/tracking.ts). */
+  tracking: Tracking | null = null;
   /** Blocked clients (BLPOP, BZPOPMIN, XREAD BLOCK, WAIT…) and the keys made ready for them. */
   readonly blocking: Blocking = new Blocking(this);
   private cronTimer: ReturnType<typeof setTimeout> | undefined;
@@ -104,6 +114,14 @@ export class Server implements DbHooks {
   /** Recomputes the cached access clock. */
   refreshLruClock(): void {
     this.lruClockCache = Math.floor(this.clock.now() / 1000) - this.lruBase;
+  }
+
+  /** Run after a database is emptied by FLUSHDB / FLUSHALL (client-side caching). */
+  readonly flushHooks: ((db: Db) => void)[] = [];
+
+  dbFlushed(db: Db): void {
+    const hooks = this.flushHooks;
+    for (let i = 0; i < hooks.length; i++) hooks[i](db);
   }
 
   keyModified(db: Db, key: string): void {
