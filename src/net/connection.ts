@@ -63,6 +63,14 @@ export function processInput(c: Client): void {
   }
 }
 
+/**
+ * Protected mode (Redis's default): with no password for the default user, only loopback and Unix
+ * socket clients are accepted; others get the DENIED message.
+ */
+export function protectedModeDenies(server: Server, addr: string, kind: "tcp" | "unix"): boolean {
+  return kind === "tcp" && server.config.bool("protected-mode") && !server.requiresAuth() && !isLoopback(addr);
+}
+
 /** Serves one accepted connection until it closes. */
 export async function serveConnection(server: Server, conn: Deno.Conn, kind: "tcp" | "unix"): Promise<void> {
   const transport: Transport = {
@@ -84,9 +92,7 @@ export async function serveConnection(server: Server, conn: Deno.Conn, kind: "tc
     await writeAndClose(conn, "-" + MAX_CLIENTS + "\r\n");
     return;
   }
-  if (
-    kind === "tcp" && server.config.bool("protected-mode") && !server.requiresAuth() && !isLoopback(addr)
-  ) {
+  if (protectedModeDenies(server, addr, kind)) {
     server.stats.rejectedConnections++;
     server.closeClient(c);
     await writeAndClose(conn, PROTECTED_MODE);
