@@ -12,6 +12,7 @@ import {
   BITFIELD_RO_GET_ONLY,
   BITFIELD_TYPE_INVALID,
   NOT_INTEGER,
+  STRING_TOO_LONG,
   SYNTAX,
   WRONGTYPE,
 } from "../server/errors.ts";
@@ -22,6 +23,7 @@ import {
   editableBytes,
   getSignedField,
   getUnsignedField,
+  MAX_STRING_LENGTH,
   OVERFLOW_FAIL,
   OVERFLOW_SAT,
   OVERFLOW_WRAP,
@@ -144,6 +146,7 @@ function bitfieldGeneric(c: Client, argv: string[], readOnlyCommand: boolean): v
   if (o !== undefined && typeof o !== "string") return c.addError(WRONGTYPE);
   const old = o ?? "";
   const need = Math.floor(highest / 8) + 1;
+  if (need > MAX_STRING_LENGTH) return c.addError(STRING_TOO_LONG);
   const grew = o === undefined || need > old.length;
   const b = editableBytes(old, need);
   let changes = 0;

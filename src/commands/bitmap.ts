@@ -8,10 +8,25 @@
  */
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
-import { BIT_VALUE_INVALID, BITPOS_BIT_INVALID, NOT_INTEGER, SYNTAX, WRONGTYPE } from "../server/errors.ts";
+import {
+  BIT_VALUE_INVALID,
+  BITPOS_BIT_INVALID,
+  NOT_INTEGER,
+  STRING_TOO_LONG,
+  SYNTAX,
+  WRONGTYPE,
+} from "../server/errors.ts";
 import { parseInt64 } from "../util/numbers.ts";
 import { is } from "./args.ts";
-import { bitAt, editableBytes, findBit, popcountByte, popcountStr, storeBytes } from "../types/bits.ts";
+import {
+  bitAt,
+  editableBytes,
+  findBit,
+  MAX_STRING_LENGTH,
+  popcountByte,
+  popcountStr,
+  storeBytes,
+} from "../types/bits.ts";
 import { commands as bitopCommands } from "./bitop.ts";
 import { commands as bitfieldCommands, parseBitOffset } from "./bitfield.ts";
 
@@ -38,6 +53,7 @@ function setbit(c: Client, argv: string[]): void {
   }
   const old = o ?? "";
   const byte = Math.floor(offset / 8);
+  if (byte >= MAX_STRING_LENGTH) return c.addError(STRING_TOO_LONG);
   const prev = bitAt(old, offset);
   if (o === undefined || byte >= old.length || prev !== on) {
     const b = editableBytes(old, byte + 1);

@@ -5,11 +5,7 @@
  * with 4 decimals, units, distances and coordinate pairs parsed with Redis's error replies.
  */
 import type { Client } from "../server/client.ts";
-import {
-  GEO_BAD_UNIT,
-  geoInvalidPair,
-  NOT_FLOAT,
-} from "../server/errors.ts";
+import { GEO_BAD_UNIT, geoInvalidPair, NOT_FLOAT } from "../server/errors.ts";
 import { parseStrtod } from "./zset_args.ts";
 import { GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX, GEO_LONG_MIN } from "../types/geohash.ts";
 

@@ -22,10 +22,11 @@ import { bytesToStr } from "../resp/bytes.ts";
 import { bytesOf, forgetBytes, rememberBytes } from "../types/bits.ts";
 import {
   cachedCard,
+  denseCompress,
   denseGet,
+  denseGetStr,
   denseRaise,
   denseSet,
-  denseCompress,
   HLL_DENSE,
   HLL_DENSE_SIZE,
   HLL_REGISTER_MAX,
@@ -42,7 +43,7 @@ import {
   patResult,
   setCachedCard,
 } from "../types/hll.ts";
-import { newSparse, sparseDecode, sparseSet, sparseToDense } from "../types/hll_sparse.ts";
+import { newSparse, sparseDecode, sparseSet, sparseToDense, sparseWouldChange } from "../types/hll_sparse.ts";
 import { is } from "./args.ts";
 
 /** Raw registers (one byte each) for PFCOUNT of several keys and PFMERGE. */
@@ -84,30 +85,33 @@ function pfadd(c: Client, argv: string[]): void {
   const key = argv[1];
   const db = c.db;
   const o = db.lookup(key);
-  let v: HllBuf;
-  let owned = true;
+  // `v` is the value being edited, created on the first element that changes something.
+  let v: HllBuf | null = null;
   let updated = 0;
   if (o === undefined) {
     v = newSparse();
     updated = 1;
-  } else {
-    if (!checkHll(c, o)) return;
-    if (o.charCodeAt(4) === HLL_DENSE) {
-      v = { b: bytesOf(o), len: o.length };
-      owned = false;
-    } else v = sparseCopy(o);
-  }
+  } else if (!checkHll(c, o)) return;
   let maxBytes = -1;
   for (let j = 2; j < argv.length; j++) {
     hllPatLen(argv[j]);
     const index = patResult.index;
     const count = patResult.count;
+    if (v === null) {
+      // Nothing changed yet: test against the stored string, copy only when it must change.
+      const s = o as string;
+      if (s.charCodeAt(4) === HLL_DENSE) {
+        if (count <= denseGetStr(s, index)) continue;
+        const b = bytesOf(s);
+        forgetBytes(b); // edited in place below: the cached entry would go stale
+        v = { b, len: s.length };
+      } else {
+        if (!sparseWouldChange(s, index, count)) continue;
+        v = sparseCopy(s);
+      }
+    }
     if (v.b[4] === HLL_DENSE) {
       if (count > denseGet(v.b, index)) {
-        if (!owned) {
-          forgetBytes(v.b);
-          owned = true;
-        }
         denseSet(v.b, index, count);
         updated++;
       }
@@ -126,8 +130,8 @@ function pfadd(c: Client, argv: string[]): void {
     }
   }
   if (updated > 0) {
-    invalidateCache(v.b);
-    const s = finish(v);
+    invalidateCache(v!.b);
+    const s = finish(v!);
     if (o === undefined) db.set(key, s);
     else db.set(key, s, true);
     const srv = c.server;

@@ -21,6 +21,12 @@ import { commands as hll } from "./hll.ts";
 import { commands as geo } from "./geo.ts";
 import { commands as multi } from "./multi.ts";
 import { commands as tracking } from "./tracking.ts";
+import { commands as persist } from "./persist.ts";
+import { commands as scripting } from "./scripting.ts";
+import { commands as stream } from "./stream.ts";
+import { commands as streamGroup } from "./stream_group.ts";
+import { commands as streamRead } from "./stream_read.ts";
+import { commands as streamInfo } from "./stream_info.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connection,
@@ -42,4 +48,10 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...geo,
   ...multi,
   ...tracking,
+  ...persist,
+  ...scripting,
+  ...stream,
+  ...streamGroup,
+  ...streamRead,
+  ...streamInfo,
 ];

@@ -16,12 +16,7 @@
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
 import { call } from "../server/dispatch.ts";
-import {
-  beginTransaction,
-  discardTransaction,
-  multiStateOf,
-  type QueuedCommand,
-} from "../server/transaction.ts";
+import { beginTransaction, discardTransaction, multiStateOf, type QueuedCommand } from "../server/transaction.ts";
 import { ensureWatches, watchesOf } from "../db/watch.ts";
 import { onClientReset } from "./connection.ts";
 import { clientCounters } from "../server/client_info.ts";
@@ -54,6 +49,7 @@ function multi(c: Client): void {
     c.addError(MULTI_NESTED);
     return;
   }
+  wire();
   beginTransaction(c);
   c.addOk();
 }
@@ -119,6 +115,7 @@ function watch(c: Client, argv: string[]): void {
     c.addError(WATCH_INSIDE_MULTI);
     return;
   }
+  wire();
   if (!c.flags.has("d")) {
     const w = ensureWatches(c.server);
     for (let j = 1; j < argv.length; j++) w.watch(c, argv[j]);
@@ -132,24 +129,28 @@ function unwatch(c: Client): void {
   c.addOk();
 }
 
-// ---- wiring into RESET, CLIENT LIST and INFO ----------------------------------------------------
+// ---- wiring into RESET, CLIENT LIST and INFO ------------------------------------------------------
 
-onClientReset((c) => {
-  if (c.flags.has("x") || c.flags.has("d")) discardTransaction(c);
-  else watchesOf(c.server)?.unwatchAll(c);
-});
-
-clientCounters.multi = (c) => (c.flags.has("x") ? multiStateOf(c)?.commands.length ?? 0 : -1);
-clientCounters.watch = (c) => watchesOf(c.server)?.count(c) ?? 0;
-/** Queued arguments plus Redis's per-queued-command and per-watched-key overhead. */
-clientCounters.multiMem = (c) => {
-  const st = multiStateOf(c);
-  const watched = watchesOf(c.server)?.count(c) ?? 0;
-  return (st === undefined ? 0 : st.argvMem + 24 * st.commands.length) + 56 * watched;
-};
-
-provideInfoField("watching_clients", (s) => watchesOf(s)?.watchingClients ?? 0);
-provideInfoField("total_watched_keys", (s) => watchesOf(s)?.totalWatchedKeys ?? 0);
+/**
+ * Hooks transactions into RESET, CLIENT LIST and INFO, once per process, on the first MULTI or WATCH
+ * (until then their defaults — no transaction, nothing watched — are right).
+ */
+let wired = false;
+function wire(): void {
+  if (wired) return;
+  wired = true;
+  onClientReset(discardTransaction);
+  clientCounters.multi = (c) => (c.flags.has("x") ? multiStateOf(c)?.commands.length ?? 0 : -1);
+  clientCounters.watch = (c) => watchesOf(c.server)?.count(c) ?? 0;
+  // Queued arguments plus Redis's per-queued-command and per-watched-key overhead.
+  clientCounters.multiMem = (c) => {
+    const st = multiStateOf(c);
+    const watched = watchesOf(c.server)?.count(c) ?? 0;
+    return (st === undefined ? 0 : st.argvMem + 24 * st.commands.length) + 56 * watched;
+  };
+  provideInfoField("watching_clients", (s) => watchesOf(s)?.watchingClients ?? 0);
+  provideInfoField("total_watched_keys", (s) => watchesOf(s)?.totalWatchedKeys ?? 0);
+}
 
 export const commands: CommandDef[] = [
   { name: "multi", handler: multi },

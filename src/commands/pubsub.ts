@@ -52,11 +52,13 @@ function countFor(c: Client, kind: ChannelKind): number {
   return kind === "shard" ? subs.shard.size : subs.count;
 }
 
+let wired = false;
+
 /**
  * Hooks Pub/Sub into RESET, CLIENT LIST and INFO, once per process, on the first subscription (until
- * then their defaults — nothing subscribed — are right).
+ * then their defaults — nothing subscribed — are right; registering lazily also keeps module load free
+ * of calls into modules that may still be initialising in an import cycle).
  */
-let wired = false;
 function wire(): void {
   if (wired) return;
   wired = true;

@@ -128,6 +128,7 @@ function clientTracking(c: Client, argv: string[]): void {
     return;
   }
   if (o.bcast && !checkPrefixCollisions(c, cur?.prefixes ?? new Set(), prefixes)) return;
+  wire();
   ensureTracking(s).enable(c, o);
   c.addOk();
 }
@@ -194,17 +195,24 @@ function clientTrackingInfo(c: Client): void {
 
 // ---- wiring into RESET, CLIENT LIST and INFO ----------------------------------------------------
 
-onClientReset((c) => c.server.tracking?.disable(c));
-
-clientCounters.redir = (c) => {
-  const st = c.server.tracking?.clients.get(c);
-  return st === undefined ? -1 : st.redirect;
-};
-
-provideInfoField("tracking_clients", (s) => s.tracking?.clients.size ?? 0);
-provideInfoField("tracking_total_keys", (s) => s.tracking?.totalKeys ?? 0);
-provideInfoField("tracking_total_items", (s) => s.tracking?.totalItems ?? 0);
-provideInfoField("tracking_total_prefixes", (s) => s.tracking?.totalPrefixes ?? 0);
+/**
+ * Hooks tracking into RESET, CLIENT LIST and INFO, once per process, when a client first enables
+ * tracking (until then their defaults — tracking off everywhere — are right).
+ */
+let wired = false;
+function wire(): void {
+  if (wired) return;
+  wired = true;
+  onClientReset((c) => c.server.tracking?.disable(c));
+  clientCounters.redir = (c) => {
+    const st = c.server.tracking?.clients.get(c);
+    return st === undefined ? -1 : st.redirect;
+  };
+  provideInfoField("tracking_clients", (s) => s.tracking?.clients.size ?? 0);
+  provideInfoField("tracking_total_keys", (s) => s.tracking?.totalKeys ?? 0);
+  provideInfoField("tracking_total_items", (s) => s.tracking?.totalItems ?? 0);
+  provideInfoField("tracking_total_prefixes", (s) => s.tracking?.totalPrefixes ?? 0);
+}
 
 export const commands: CommandDef[] = [
   { name: "client|tracking", handler: clientTracking },

@@ -325,3 +325,90 @@ export function geoNeedFrom(cmd: string): string {
 export function geoNeedBy(cmd: string): string {
   return `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cmd}`;
 }
+
+// ---- streams (t_stream.c) ----
+export const STREAM_ID_INVALID = "ERR Invalid stream ID specified as stream command argument";
+export const XADD_ID_SMALLER = "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+export const XADD_ID_ZERO = "ERR The ID specified in XADD must be greater than 0-0";
+export const STREAM_EXHAUSTED = "ERR The stream has exhausted the last possible ID, unable to add more items";
+export const STREAM_MAXLEN_MINID = "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+export const STREAM_MAXLEN_NEGATIVE = "ERR The MAXLEN argument must be >= 0.";
+export const STREAM_LIMIT_NEGATIVE = "ERR The LIMIT argument must be >= 0.";
+export const STREAM_LIMIT_NO_APPROX = "ERR syntax error, LIMIT cannot be used without the special ~ option";
+export const STREAM_BAD_START = "ERR invalid start ID for the interval";
+export const STREAM_BAD_END = "ERR invalid end ID for the interval";
+export const XGROUP_NO_KEY =
+  "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.";
+export const XGROUP_BUSY = "BUSYGROUP Consumer Group name already exists";
+export const XGROUP_ENTRIESREAD = "ERR value for ENTRIESREAD must be positive or -1";
+export const XSETID_SMALLER = "ERR The ID specified in XSETID is smaller than the target stream top item";
+export const XSETID_ENTRIES_ADDED =
+  "ERR The entries_added specified in XSETID is smaller than the target stream length";
+export const XSETID_MAX_DELETED =
+  "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
+export const XSETID_EMPTY_ID = "ERR The ID specified in XSETID is smaller than the target stream top item";
+export const XREAD_UNBALANCED =
+  "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified.";
+export const XREADGROUP_UNBALANCED =
+  "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.";
+export const XREAD_GT_WITHOUT_GROUP =
+  "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.";
+export const XREAD_DOLLAR_IN_GROUP =
+  "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.";
+export const XREAD_PLUS_IN_GROUP = "ERR The + ID is meaningful only for XREAD, not for XREADGROUP.";
+export const XREAD_NOACK_NO_GROUP = "ERR The NOACK option can only be used in XREADGROUP";
+export const XREAD_NO_GROUP_OPT = "ERR Missing GROUP option for XREADGROUP";
+export const XREAD_DELETED_KEY = "UNBLOCKED the stream key no longer exists";
+export const XCLAIM_BAD_IDLE = "ERR Invalid IDLE option argument for XCLAIM";
+export const XCLAIM_BAD_TIME = "ERR Invalid TIME option argument for XCLAIM";
+export const XCLAIM_BAD_RETRYCOUNT = "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+export const XAUTOCLAIM_BAD_COUNT = "ERR COUNT must be > 0";
+export const XPENDING_BAD_IDLE = "ERR Invalid min-idle-time argument for XPENDING";
+export const XIDS_NUMIDS = "ERR Number of IDs must be a positive integer";
+export const XIDS_MISMATCH = "ERR The `numids` parameter must match the number of arguments";
+
+/** "NOGROUP No such key 'k' or consumer group 'g' in XREADGROUP with GROUP option" and friends. */
+export function noGroup(key: string, group: string, cmd: string): string {
+  return `NOGROUP No such key '${key}' or consumer group '${group}'${cmd}`;
+}
+
+/** "-UNBLOCKED the consumer group this client was blocked on no longer exists" (XREADGROUP). */
+export const XREADGROUP_GROUP_GONE = "UNBLOCKED the consumer group this client was blocked on no longer exists";
+export const XSETID_ENTRIES_ADDED_NEGATIVE = "ERR entries_added must be positive";
+export const XSETID_BELOW_MAX_DELETED = "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id";
+
+// ---- scripting (EVAL, SCRIPT, FUNCTION, FCALL) ------------------------------------------------------
+export const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+export const NOTBUSY = "NOTBUSY No scripts in execution right now.";
+export const NUMKEYS_TOO_BIG = "ERR Number of keys can't be greater than number of args";
+export const NUMKEYS_NEGATIVE = "ERR Number of keys can't be negative";
+export const SCRIPT_FLUSH_OPTION = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+export const SCRIPT_RO_WRITE_FLAG = "ERR Can not execute a script with write flag using *_ro command.";
+export const FUNCTION_NOT_FOUND = "ERR Function not found";
+export const LIBRARY_NOT_FOUND = "ERR Library not found";
+
+// ---- persistence (SAVE, BGSAVE, DEBUG RELOAD, DUMP, RESTORE) ----------------------------------------
+export const ERR_GENERIC = "ERR";
+export const BGSAVE_IN_PROGRESS = "ERR Background save already in progress";
+export const RELOAD_FAILED = "ERR Error trying to load the RDB dump, check server logs.";
+export const RELOAD_OPTIONS = "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.";
+export const BUSYKEY = "BUSYKEY Target key name already exists.";
+export const DUMP_PAYLOAD_BAD = "ERR DUMP payload version or checksum are wrong";
+export const BAD_DATA_FORMAT = "ERR Bad data format";
+export const RESTORE_BAD_TTL = "ERR Invalid TTL value, must be >= 0";
+export const RESTORE_BAD_IDLETIME = "ERR Invalid IDLETIME value, must be >= 0";
+export const RESTORE_BAD_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+export const XAUTOCLAIM_BAD_IDLE = "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+export const XCLAIM_BAD_MINIDLE = "ERR Invalid min-idle-time argument for XCLAIM";
+
+/** "ERR Unrecognized XCLAIM option 'x'" */
+export function xclaimBadOption(opt: string): string {
+  return `ERR Unrecognized XCLAIM option '${opt}'`;
+}
+
+/** "NOGROUP No such consumer group 'g' for key name 'k'" (XGROUP). */
+export function noGroupForKey(group: string, key: string): string {
+  return `NOGROUP No such consumer group '${group}' for key name '${key}'`;
+}
+export const XREAD_GROUP_ONLY = "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
+export const XREAD_NOACK_ONLY = "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";

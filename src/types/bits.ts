@@ -10,13 +10,22 @@
  */
 import { bytesToStr } from "../resp/bytes.ts";
 
+/**
+ * The longest string V8 can hold (String::kMaxLength on 64-bit): slightly under 512 MB, so the very
+ * last bits below proto-max-bulk-len's default cannot be set here (Redis can).
+ */
+export const MAX_STRING_LENGTH = 536870888;
+
 // ---- byte-view cache -------------------------------------------------------------------------------
 
 /** Strings shorter than this are converted on demand and never cached. */
 const CACHE_MIN = 64;
 /** Values larger than this are never cached (they would pin too much memory). */
 const CACHE_MAX_ONE = 16 * 1024 * 1024;
+/** Total bytes the cache may hold. */
+const CACHE_BUDGET = 32 * 1024 * 1024;
 const CACHE_SLOTS = 16;
+let cacheTotal = 0;
 const cacheStr: (string | null)[] = new Array(CACHE_SLOTS).fill(null);
 const cacheBytes: (Uint8Array | null)[] = new Array(CACHE_SLOTS).fill(null);
 let cacheNext = 0;
@@ -57,29 +66,34 @@ export function bytesOf(s: string): Uint8Array {
  * (the string it was edited from) is replaced, so a stale string never maps to edited bytes.
  */
 export function rememberBytes(s: string, b: Uint8Array): void {
+  const fits = s.length >= CACHE_MIN && s.length <= CACHE_MAX_ONE;
   for (let i = 0; i < CACHE_SLOTS; i++) {
     if (cacheBytes[i] === b) {
-      if (s.length < CACHE_MIN || s.length > CACHE_MAX_ONE) {
-        cacheStr[i] = null;
-        cacheBytes[i] = null;
-      } else cacheStr[i] = s;
+      if (fits) cacheStr[i] = s;
+      else drop(i);
       return;
     }
   }
-  if (s.length < CACHE_MIN || s.length > CACHE_MAX_ONE) return;
+  if (!fits) return;
+  // Round-robin eviction, then more while over the byte budget.
+  drop(cacheNext);
+  for (let k = 1; k < CACHE_SLOTS && cacheTotal + b.length > CACHE_BUDGET; k++) drop((cacheNext + k) % CACHE_SLOTS);
   cacheStr[cacheNext] = s;
   cacheBytes[cacheNext] = b;
+  cacheTotal += b.length;
   cacheNext = (cacheNext + 1) % CACHE_SLOTS;
+}
+
+function drop(i: number): void {
+  const b = cacheBytes[i];
+  if (b !== null) cacheTotal -= b.length;
+  cacheStr[i] = null;
+  cacheBytes[i] = null;
 }
 
 /** Drops every cached entry that uses array `b` (call before editing bytes you will not remember). */
 export function forgetBytes(b: Uint8Array): void {
-  for (let i = 0; i < CACHE_SLOTS; i++) {
-    if (cacheBytes[i] === b) {
-      cacheStr[i] = null;
-      cacheBytes[i] = null;
-    }
-  }
+  for (let i = 0; i < CACHE_SLOTS; i++) if (cacheBytes[i] === b) drop(i);
 }
 
 /**

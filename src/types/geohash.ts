@@ -351,9 +351,10 @@ const ZERO_HASH: GeoHashBits = { bits: 0n, step: 0 };
  */
 export function searchAreas(shape: GeoShape): GeoHashBits[] {
   const [minLon, minLat, maxLon, maxLat] = boundingBox(shape);
-  const radiusMeters = (shape.circular
-    ? shape.radius
-    : Math.sqrt((shape.width / 2) * (shape.width / 2) + (shape.height / 2) * (shape.height / 2))) *
+  const radiusMeters =
+    (shape.circular
+      ? shape.radius
+      : Math.sqrt((shape.width / 2) * (shape.width / 2) + (shape.height / 2) * (shape.height / 2))) *
     shape.conversion;
   let steps = estimateSteps(radiusMeters, shape.lat);
   let hash = geohashEncode(LONG_RANGE, LAT_RANGE, shape.lon, shape.lat, steps)!;

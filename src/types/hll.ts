@@ -74,27 +74,40 @@ export function invalidateCache(b: Uint8Array): void {
 
 // ---- hashing --------------------------------------------------------------------------------------------
 
-// 64-bit arithmetic on 32-bit halves; results of mul64 land in these two variables.
-let rh = 0;
-let rl = 0;
-const MH = 0xc6a4a793;
-const ML = 0x5bd1e995;
+// 64-bit arithmetic on 32-bit halves (int32 bit patterns). Results go to a typed array: storing
+// uint32-range values in plain variables outside the function would box them on every call.
+const R = new Int32Array(2);
+const MH = 0xc6a4a793 | 0;
+const ML = 0x5bd1e995 | 0;
+const ML0 = 0xe995;
+const ML1 = 0x5bd1;
+const SEED = 0xadc83b19 | 0;
 
-/** (ah:al) × (bh:bl) mod 2^64 into rh:rl. */
-function mul64(ah: number, al: number, bh: number, bl: number): void {
+/** (ah:al) × 0xc6a4a7935bd1e995 mod 2^64 into R[0] (high half) and R[1] (low half). */
+function mulM(ah: number, al: number): void {
   const a0 = al & 0xffff;
   const a1 = al >>> 16;
-  const b0 = bl & 0xffff;
-  const b1 = bl >>> 16;
-  const mid = a0 * b1 + a1 * b0; // < 2^33
-  const lo = a0 * b0 + (mid % 65536) * 65536; // < 2^33
-  const carry = Math.floor(lo / 4294967296);
-  rl = lo >>> 0;
-  rh = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(al, bh) + Math.imul(ah, bl)) >>> 0;
+  const p00 = a0 * ML0; // < 2^32
+  const mid = a0 * ML1 + a1 * ML0 + (p00 >>> 16); // < 2^34
+  R[1] = (p00 & 0xffff) | (mid << 16);
+  R[0] = (a1 * ML1 + Math.floor(mid / 65536) + Math.imul(al, MH) + Math.imul(ah, ML)) | 0;
 }
 
 /** Register index and run length ("000…1" pattern length) of the last hashed element. */
 export const patResult = { index: 0, count: 0 };
+
+/** Finishes MurmurHash64A on h = (hh:hl) and stores hllPatLen's index and count. */
+function finishPat(hh: number, hl: number): void {
+  mulM(hh, hl ^ (hh >>> 15));
+  hh = R[0];
+  hl = R[1] ^ (hh >>> 15);
+  patResult.index = hl & HLL_P_MASK;
+  // Count the run over hash >> 14, with bit 50 forced so the run ends by Q + 1.
+  const low = hl >>> HLL_P; // 18 bits
+  if (low !== 0) patResult.count = 32 - Math.clz32(low & -low);
+  else if (hh !== 0) patResult.count = 18 + 32 - Math.clz32(hh & -hh);
+  else patResult.count = HLL_Q + 1;
+}
 
 /**
  * Redis's hllPatLen: hashes binary string `ele` with MurmurHash64A (seed 0xadc83b19) and stores the
@@ -102,26 +115,21 @@ export const patResult = { index: 0, count: 0 };
  */
 export function hllPatLen(ele: string): void {
   const len = ele.length;
-  // h = seed ^ (len * m)
-  mul64(0, len, MH, ML);
-  let hh = rh;
-  let hl = (rl ^ 0xadc83b19) >>> 0;
+  mulM(0, len); // h = seed ^ (len * m)
+  let hh = R[0];
+  let hl = R[1] ^ SEED;
   const nblocks = len - (len & 7);
   let i = 0;
   for (; i < nblocks; i += 8) {
-    let kl = (ele.charCodeAt(i) | (ele.charCodeAt(i + 1) << 8) | (ele.charCodeAt(i + 2) << 16) |
-      (ele.charCodeAt(i + 3) << 24)) >>> 0;
-    let kh = (ele.charCodeAt(i + 4) | (ele.charCodeAt(i + 5) << 8) | (ele.charCodeAt(i + 6) << 16) |
-      (ele.charCodeAt(i + 7) << 24)) >>> 0;
-    mul64(kh, kl, MH, ML);
-    kh = rh;
-    kl = (rl ^ (kh >>> 15)) >>> 0; // k ^= k >> 47
-    mul64(kh, kl, MH, ML);
-    hh = (hh ^ rh) >>> 0;
-    hl = (hl ^ rl) >>> 0;
-    mul64(hh, hl, MH, ML);
-    hh = rh;
-    hl = rl;
+    const kl = ele.charCodeAt(i) | (ele.charCodeAt(i + 1) << 8) | (ele.charCodeAt(i + 2) << 16) |
+      (ele.charCodeAt(i + 3) << 24);
+    const kh = ele.charCodeAt(i + 4) | (ele.charCodeAt(i + 5) << 8) | (ele.charCodeAt(i + 6) << 16) |
+      (ele.charCodeAt(i + 7) << 24);
+    mulM(kh, kl); // k *= m; k ^= k >> r; k *= m
+    mulM(R[0], R[1] ^ (R[0] >>> 15));
+    mulM(hh ^ R[0], hl ^ R[1]); // h ^= k; h *= m
+    hh = R[0];
+    hl = R[1];
   }
   const rem = len & 7;
   if (rem !== 0) {
@@ -132,22 +140,22 @@ export function hllPatLen(ele: string): void {
       if (j >= 4) th |= c << ((j - 4) * 8);
       else tl |= c << (j * 8);
     }
-    hh = (hh ^ th) >>> 0;
-    hl = (hl ^ tl) >>> 0;
-    mul64(hh, hl, MH, ML);
-    hh = rh;
-    hl = rl;
+    mulM(hh ^ th, hl ^ tl);
+    hh = R[0];
+    hl = R[1];
   }
-  hl = (hl ^ (hh >>> 15)) >>> 0;
-  mul64(hh, hl, MH, ML);
-  hh = rh;
-  hl = (rl ^ (rh >>> 15)) >>> 0;
-  patResult.index = hl & HLL_P_MASK;
-  // Count the run over hash >> 14, with bit 50 forced so the run ends by Q + 1.
-  const low = hl >>> HLL_P; // 18 bits
-  if (low !== 0) patResult.count = 32 - Math.clz32(low & -low);
-  else if (hh !== 0) patResult.count = 18 + 32 - Math.clz32(hh & -hh);
-  else patResult.count = HLL_Q + 1;
+  finishPat(hh, hl);
+}
+
+/** hllPatLen for an 8-byte little-endian key given as two 32-bit halves (PFSELFTEST's elements). */
+export function hllPatLenU64(hi: number, lo: number): void {
+  mulM(0, 8);
+  const hh = R[0];
+  const hl = R[1] ^ SEED;
+  mulM(hi | 0, lo | 0);
+  mulM(R[0], R[1] ^ (R[0] >>> 15));
+  mulM(hh ^ R[0], hl ^ R[1]);
+  finishPat(R[0], R[1]);
 }
 
 // ---- dense registers ----------------------------------------------------------------------------------
@@ -376,26 +384,4 @@ export function denseCompress(b: Uint8Array, max: Uint8Array): void {
     b[r + 1] = (v1 >> 2) | (v2 << 4);
     b[r + 2] = (v2 >> 4) | (v3 << 2);
   }
-}
-
-/** hllPatLen for an 8-byte little-endian key given as two 32-bit halves (PFSELFTEST's elements). */
-export function hllPatLenU64(hi: number, lo: number): void {
-  mul64(0, 8, MH, ML);
-  let hh = rh;
-  let hl = (rl ^ 0xadc83b19) >>> 0;
-  mul64(hi >>> 0, lo >>> 0, MH, ML);
-  const kh = rh;
-  const kl = (rl ^ (kh >>> 15)) >>> 0;
-  mul64(kh, kl, MH, ML);
-  mul64((hh ^ rh) >>> 0, (hl ^ rl) >>> 0, MH, ML);
-  hh = rh;
-  hl = (rl ^ (rh >>> 15)) >>> 0;
-  mul64(hh, hl, MH, ML);
-  hh = rh;
-  hl = (rl ^ (rh >>> 15)) >>> 0;
-  patResult.index = hl & HLL_P_MASK;
-  const low = hl >>> HLL_P;
-  if (low !== 0) patResult.count = 32 - Math.clz32(low & -low);
-  else if (hh !== 0) patResult.count = 18 + 32 - Math.clz32(hh & -hh);
-  else patResult.count = HLL_Q + 1;
 }

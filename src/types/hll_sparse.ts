@@ -212,6 +212,33 @@ function promote(v: HllBuf, index: number, count: number): number {
   return 1;
 }
 
+/**
+ * True when raising register `index` to `count` would change sparse HLL string `s` (or `s` is
+ * invalid there): lets PFADD skip copying a value it will not modify. Mirrors step 1 and case A of
+ * hllSparseSet, reading the string directly.
+ */
+export function sparseWouldChange(s: string, index: number, count: number): boolean {
+  if (count > VAL_MAX_VALUE) return true;
+  const end = s.length;
+  let p = HLL_HDR_SIZE;
+  let first = 0;
+  while (p < end) {
+    const op = s.charCodeAt(p);
+    let span: number;
+    let oplen = 1;
+    if (isZero(op)) span = (op & 0x3f) + 1;
+    else if (op & 0x80) span = (op & 3) + 1;
+    else {
+      span = (((op & 0x3f) << 8) | (p + 1 < end ? s.charCodeAt(p + 1) : 0)) + 1;
+      oplen = 2;
+    }
+    if (index <= first + span - 1) return !(op & 0x80) || ((op >> 2) & 0x1f) + 1 < count;
+    p += oplen;
+    first += span;
+  }
+  return true;
+}
+
 /** PFDEBUG DECODE: "Z:16384 v:2,1 z:19 …" for a sparse HLL. */
 export function sparseDecode(v: HllBuf): string {
   const parts: string[] = [];

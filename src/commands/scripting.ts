@@ -1,0 +1,120 @@
+/**
+ * Lua scripting commands (eval.c): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT LOAD | EXISTS |
+ * FLUSH | KILL. The engine, sandbox and `redis` API live in src/script/.
+ *
+ * Busy scripts: a script runs synchronously on the event loop, so other clients are not read while
+ * it runs and can never observe -BUSY; SCRIPT KILL therefore always finds no script running
+ * (-NOTBUSY). Making them work needs the engine on a worker with the keyspace reachable
+ * synchronously from it, which this design (DESIGN.md §1) does not have.
+ */
+import type { CommandDef } from "./table.ts";
+import type { Client } from "../server/client.ts";
+import { engineOf, SF } from "../script/engine.ts";
+import { flushScripts, loadScript, scriptCache } from "../script/cache.ts";
+import {
+  NOSCRIPT,
+  NOT_INTEGER,
+  NOTBUSY,
+  NUMKEYS_NEGATIVE,
+  NUMKEYS_TOO_BIG,
+  SCRIPT_FLUSH_OPTION,
+  SCRIPT_RO_WRITE_FLAG,
+} from "../server/errors.ts";
+import { parseInt64 } from "../util/numbers.ts";
+
+/** Parses numkeys at argv[2]; replies the error and returns -1 when invalid. */
+export function parseNumKeys(c: Client, argv: string[]): number {
+  const n = parseInt64(argv[2]);
+  if (n === null) {
+    c.addError(NOT_INTEGER);
+    return -1;
+  }
+  if (n > argv.length - 3) {
+    c.addError(NUMKEYS_TOO_BIG);
+    return -1;
+  }
+  if (n < 0) {
+    c.addError(NUMKEYS_NEGATIVE);
+    return -1;
+  }
+  return Number(n);
+}
+
+/** evalGenericCommand. */
+function evalGeneric(c: Client, argv: string[], bySha: boolean, ro: boolean): void {
+  const numkeys = parseNumKeys(c, argv);
+  if (numkeys < 0) return;
+  const server = c.server;
+  let script;
+  if (bySha) {
+    script = argv[1].length === 40 ? scriptCache(server).get(argv[1].toLowerCase()) : undefined;
+    if (!script) {
+      c.addError(NOSCRIPT);
+      return;
+    }
+  } else {
+    const s = loadScript(server, argv[1]);
+    if (typeof s === "string") {
+      c.addError(s);
+      return;
+    }
+    script = s;
+  }
+  const flags = script.flags;
+  if (!(flags & SF.EVAL_COMPAT) && !(flags & SF.NO_WRITES) && ro) {
+    c.addError(SCRIPT_RO_WRITE_FLAG);
+    return;
+  }
+  const engine = engineOf(server);
+  engine.runFunction(script.ref, {
+    caller: c,
+    funcname: script.sha,
+    flags,
+    readOnly: ro || (flags & SF.NO_WRITES) !== 0,
+    start: server.lastCallEnd,
+  }, argv, 3, 3 + numkeys);
+}
+
+function scriptLoad(c: Client, argv: string[]): void {
+  const s = loadScript(c.server, argv[2]);
+  if (typeof s === "string") c.addError(s);
+  else c.addBulk(s.sha);
+}
+
+function scriptExists(c: Client, argv: string[]): void {
+  const cache = scriptCache(c.server);
+  c.addArrayLen(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) c.addInt(cache.has(argv[i].toLowerCase()) ? 1 : 0);
+}
+
+function scriptFlush(c: Client, argv: string[]): void {
+  if (argv.length > 3) {
+    c.addError(SCRIPT_FLUSH_OPTION);
+    return;
+  }
+  if (argv.length === 3) {
+    const mode = argv[2].toLowerCase();
+    if (mode !== "sync" && mode !== "async") {
+      c.addError(SCRIPT_FLUSH_OPTION);
+      return;
+    }
+  }
+  flushScripts(c.server);
+  c.addOk();
+}
+
+function scriptKill(c: Client): void {
+  // A script never runs while another client's command is processed (see the header).
+  c.addError(NOTBUSY);
+}
+
+export const commands: CommandDef[] = [
+  { name: "eval", handler: (c, argv) => evalGeneric(c, argv, false, false) },
+  { name: "evalsha", handler: (c, argv) => evalGeneric(c, argv, true, false) },
+  { name: "eval_ro", handler: (c, argv) => evalGeneric(c, argv, false, true) },
+  { name: "evalsha_ro", handler: (c, argv) => evalGeneric(c, argv, true, true) },
+  { name: "script|load", handler: scriptLoad },
+  { name: "script|exists", handler: scriptExists },
+  { name: "script|flush", handler: scriptFlush },
+  { name: "script|kill", handler: scriptKill },
+];

@@ -1,0 +1,346 @@
+/**
+ * The server side of RDB persistence: where dump.rdb lives, SAVE (synchronous, atomic temp file +
+ * fsync + rename), BGSAVE (a point-in-time image serialized at once, written by async file I/O off
+ * the command path), loading at startup and for DEBUG RELOAD with Redis's log lines, the final save
+ * on shutdown, `save` points from cron, and the INFO persistence fields.
+ *
+ * Per-server state lives in a WeakMap; `installPersistence` wires the hooks once per server.
+ */
+import { REDIS_VERSION, type Server } from "../server/server.ts";
+import { setShutdownSaver } from "../server/shutdown.ts";
+import { registerStartupLoader } from "../server/startup.ts";
+import { provideInfoField } from "../server/info.ts";
+import { RDB_VERSION } from "./rdb_format.ts";
+import { type DatasetWriteOptions, type ParsedRdb, parseRdb, serializeDataset } from "./rdb_file.ts";
+import type { LoadLimits } from "./rdb_read.ts";
+import type { RdbWriteOptions } from "./rdb_write.ts";
+
+/** Persistence bookkeeping of one server. */
+export interface PersistState {
+  /** Unix seconds of the last successful save (startup time before any). */
+  lastSave: number;
+  lastBgsaveOk: boolean;
+  bgsaveInProgress: boolean;
+  bgsaveStart: number;
+  lastBgsaveSec: number;
+  /** Unix ms of the last failed background save attempt (retry delay). */
+  lastBgsaveTry: number;
+  saves: number;
+  lastLoadLoaded: number;
+  lastLoadExpired: number;
+  /** Test-only: the RDB version files and DUMP payloads are written in (12, or 10 for Redis 7.0). */
+  version: number;
+  installed: boolean;
+  /** Dirty count when the running BGSAVE's image was taken. */
+  bgsaveDirty: number;
+}
+
+const states = new WeakMap<Server, PersistState>();
+
+/** The persistence state of `server` (created on first use). */
+export function persistState(server: Server): PersistState {
+  let s = states.get(server);
+  if (!s) {
+    s = {
+      lastSave: Math.floor(server.startTime / 1000),
+      lastBgsaveOk: true,
+      bgsaveInProgress: false,
+      bgsaveStart: 0,
+      lastBgsaveSec: -1,
+      lastBgsaveTry: 0,
+      saves: 0,
+      lastLoadLoaded: 0,
+      lastLoadExpired: 0,
+      version: RDB_VERSION,
+      installed: false,
+      bgsaveDirty: 0,
+    };
+    states.set(server, s);
+  }
+  return s;
+}
+
+/**
+ * Test-only switch (not a config directive): makes `server` write RDB files and DUMP payloads in
+ * version `v` (10 = what Redis 7.0 loads). Values that version cannot hold are refused.
+ */
+export function setRdbTargetVersion(server: Server, v: number): void {
+  persistState(server).version = v;
+}
+
+/** Value-level write options from the config. */
+export function writeOptions(server: Server): RdbWriteOptions {
+  return { version: persistState(server).version, compress: server.config.bool("rdbcompression") };
+}
+
+function datasetOptions(server: Server): DatasetWriteOptions {
+  return {
+    ...writeOptions(server),
+    checksum: server.config.bool("rdbchecksum"),
+    redisVer: REDIS_VERSION,
+    now: Date.now(),
+  };
+}
+
+/** The encoding limits for values being loaded. */
+export function loadLimits(server: Server): LoadLimits {
+  const c = server.config;
+  return {
+    set: {
+      maxIntsetEntries: c.num("set-max-intset-entries"),
+      maxListpackEntries: c.num("set-max-listpack-entries"),
+      maxListpackValue: c.num("set-max-listpack-value"),
+    },
+    zset: {
+      maxListpackEntries: c.num("zset-max-listpack-entries"),
+      maxListpackValue: c.num("zset-max-listpack-value"),
+    },
+    hashEntries: c.num("hash-max-listpack-entries"),
+    hashValue: c.num("hash-max-listpack-value"),
+    listFill: c.num("list-max-listpack-size"),
+  };
+}
+
+/** dir + dbfilename. */
+export function rdbPath(server: Server): string {
+  const dir = server.config.str("dir");
+  const name = server.config.str("dbfilename");
+  return dir === "" || dir === "." ? name : dir.replace(/\/+$/, "") + "/" + name;
+}
+
+function tempPath(server: Server, tag: string): string {
+  const dir = rdbPath(server).replace(/[^/]*$/, "");
+  return `${dir}temp-${tag}-${Deno.pid}.rdb`;
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message.replace(/ \(os error \d+\).*$/, "").replace(/:.*$/, "") : String(e);
+}
+
+function afterSave(server: Server, dirtyAtImage: number): void {
+  const st = persistState(server);
+  server.dirty -= dirtyAtImage;
+  if (server.dirty < 0) server.dirty = 0;
+  st.lastSave = Math.floor(Date.now() / 1000);
+  st.saves++;
+}
+
+/** SAVE: writes the dataset synchronously. Returns an error text on failure. */
+export function saveSync(server: Server): string | undefined {
+  const path = rdbPath(server);
+  const tmp = tempPath(server, String(Deno.pid));
+  let data: Uint8Array;
+  try {
+    data = serializeDataset(server.dbs, datasetOptions(server));
+  } catch (e) {
+    server.log.warning(`Error saving DB on disk: ${errText(e)}`);
+    return errText(e);
+  }
+  try {
+    const f = Deno.openSync(tmp, { write: true, create: true, truncate: true });
+    try {
+      let off = 0;
+      while (off < data.length) off += f.writeSync(data.subarray(off));
+      f.syncSync();
+    } finally {
+      f.close();
+    }
+    Deno.renameSync(tmp, path);
+  } catch (e) {
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // never created
+    }
+    server.log.warning(
+      `Failed opening the temp RDB file ${tmp} (in server root dir ${Deno.cwd()}) for saving: ${errText(e)}`,
+    );
+    return errText(e);
+  }
+  server.log.notice("DB saved on disk");
+  afterSave(server, server.dirty);
+  return undefined;
+}
+
+/**
+ * BGSAVE: takes the point-in-time image now and writes it with async file I/O. Returns false when a
+ * background save is already running. `done` runs when the file is in place (or failed).
+ */
+export function bgsave(server: Server, done?: (err?: string) => void): boolean {
+  const st = persistState(server);
+  if (st.bgsaveInProgress) return false;
+  st.bgsaveInProgress = true;
+  st.bgsaveStart = Date.now();
+  st.lastBgsaveTry = Date.now();
+  const dirty = server.dirty;
+  st.bgsaveDirty = dirty;
+  const path = rdbPath(server);
+  const tmp = tempPath(server, "bg");
+  server.log.notice(`Background saving started by pid ${Deno.pid}`);
+  let data: Uint8Array;
+  try {
+    data = serializeDataset(server.dbs, datasetOptions(server));
+  } catch (e) {
+    finishBgsave(server, dirty, errText(e), done);
+    return true;
+  }
+  (async () => {
+    const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+    try {
+      let off = 0;
+      while (off < data.length) off += await f.write(data.subarray(off));
+      await f.sync();
+    } finally {
+      f.close();
+    }
+    await Deno.rename(tmp, path);
+  })().then(() => finishBgsave(server, dirty, undefined, done), async (e) => {
+    await Deno.remove(tmp).catch(() => {});
+    finishBgsave(server, dirty, errText(e), done);
+  });
+  return true;
+}
+
+function finishBgsave(server: Server, dirty: number, err: string | undefined, done?: (err?: string) => void) {
+  const st = persistState(server);
+  st.bgsaveInProgress = false;
+  st.lastBgsaveSec = Math.round((Date.now() - st.bgsaveStart) / 1000);
+  st.lastBgsaveOk = err === undefined;
+  if (err === undefined) {
+    server.log.notice("DB saved on disk");
+    afterSave(server, dirty);
+    server.log.notice("Background saving terminated with success");
+  } else {
+    server.log.warning(`Background saving error: ${err}`);
+  }
+  done?.(err);
+}
+
+/** Puts a parsed file's keys into the databases (no events: this is loading, not writing). */
+export function applyParsed(server: Server, parsed: ParsedRdb, merge: boolean): void {
+  const lru = server.lruClock();
+  for (const [id, keys] of parsed.dbs) {
+    const db = server.dbs[id];
+    for (const k of keys) {
+      const d = db.dict;
+      if (merge && d.has(k.key)) db.delete(k.key);
+      d.set(k.key, k.value);
+      d.lru[d.index.get(k.key)!] = k.idle >= 0 ? lru - k.idle : lru;
+      if (k.expire !== -1) db.expires.set(k.key, k.expire);
+    }
+  }
+}
+
+/** Empties every database without keyspace events (before a reload). */
+function emptyAll(server: Server): void {
+  for (const db of server.dbs) {
+    if (db.size === 0) continue;
+    db.flush();
+  }
+}
+
+/**
+ * Loads an RDB file into the server (replacing the data unless `noflush`). Logs Redis's loading
+ * lines. Returns "missing" when there is no file, an error text on corruption (data untouched).
+ */
+export function loadRdbFile(
+  server: Server,
+  path: string,
+  opts: { noflush?: boolean; merge?: boolean } = {},
+): string | undefined {
+  let data: Uint8Array;
+  try {
+    data = Deno.readFileSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "missing";
+    return errText(e);
+  }
+  const start = performance.now();
+  let parsed: ParsedRdb;
+  try {
+    parsed = parseRdb(data, {
+      limits: loadLimits(server),
+      databases: server.dbs.length,
+      now: Date.now(),
+      dropExpired: !server.expiryReadOnly,
+      verifyChecksum: server.config.bool("rdbchecksum"),
+    });
+  } catch (e) {
+    server.log.warning(`Short read or OOM loading DB. Unrecoverable error, aborting now.`);
+    server.log.warning(`Internal error in RDB reading: ${e instanceof Error ? e.message : String(e)}`);
+    return e instanceof Error ? e.message : String(e);
+  }
+  const log = server.log;
+  const ver = parsed.aux.get("redis-ver");
+  if (ver !== undefined) log.notice(`Loading RDB produced by version ${ver}`);
+  const ctime = parsed.aux.get("ctime");
+  if (ctime !== undefined) log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000) - Number(ctime))} seconds`);
+  const mem = parsed.aux.get("used-mem");
+  if (mem !== undefined) log.notice(`RDB memory usage when created ${(Number(mem) / 1024 / 1024).toFixed(2)} Mb`);
+  for (const w of parsed.warnings) log.warning(w);
+  if (!opts.noflush) emptyAll(server);
+  applyParsed(server, parsed, opts.merge === true);
+  const st = persistState(server);
+  st.lastLoadLoaded = parsed.loaded;
+  st.lastLoadExpired = parsed.expired;
+  if (parsed.emptySkipped > 0) {
+    log.notice(
+      `Done loading RDB, keys loaded: ${parsed.loaded}, keys expired: ${parsed.expired}, empty keys skipped: ${parsed.emptySkipped}.`,
+    );
+  } else log.notice(`Done loading RDB, keys loaded: ${parsed.loaded}, keys expired: ${parsed.expired}.`);
+  log.notice(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+  return undefined;
+}
+
+/** Wires the final save on shutdown and `save` points into cron (once per server). */
+export function installPersistence(server: Server): void {
+  const st = persistState(server);
+  if (st.installed) return;
+  st.installed = true;
+  setShutdownSaver(server, (s) => {
+    if (persistState(s).bgsaveInProgress) s.log.notice("There is a child saving an .rdb. Killing it!");
+    return saveSync(s);
+  });
+  server.cronHooks.push((now) => savePointsCron(server, now));
+}
+
+/** serverCron's save points: BGSAVE when `changes` writes happened in `seconds`. */
+function savePointsCron(server: Server, now: number): void {
+  const st = persistState(server);
+  if (st.bgsaveInProgress) return;
+  const nowSec = Math.floor(now / 1000);
+  for (const sp of server.config.savePoints()) {
+    if (
+      server.dirty >= sp.changes && nowSec - st.lastSave > sp.seconds &&
+      (st.lastBgsaveOk || now - st.lastBgsaveTry > 5000)
+    ) {
+      server.log.notice(`${sp.changes} changes in ${sp.seconds} seconds. Saving...`);
+      bgsave(server);
+      return;
+    }
+  }
+}
+
+registerStartupLoader((server) => {
+  installPersistence(server);
+  const path = rdbPath(server);
+  const err = loadRdbFile(server, path);
+  if (err === "missing" || err === undefined) {
+    server.dirty = 0;
+    return;
+  }
+  server.log.warning("Fatal error loading the DB, check server logs. Exiting.");
+  throw new Error("Fatal error loading the DB");
+});
+
+provideInfoField("rdb_bgsave_in_progress", (s) => persistState(s).bgsaveInProgress ? 1 : 0);
+provideInfoField("rdb_last_save_time", (s) => persistState(s).lastSave);
+provideInfoField("rdb_last_bgsave_status", (s) => persistState(s).lastBgsaveOk ? "ok" : "err");
+provideInfoField("rdb_last_bgsave_time_sec", (s) => persistState(s).lastBgsaveSec);
+provideInfoField(
+  "rdb_current_bgsave_time_sec",
+  (s) => persistState(s).bgsaveInProgress ? Math.round((Date.now() - persistState(s).bgsaveStart) / 1000) : -1,
+);
+provideInfoField("rdb_saves", (s) => persistState(s).saves);
+provideInfoField("rdb_last_load_keys_expired", (s) => persistState(s).lastLoadExpired);
+provideInfoField("rdb_last_load_keys_loaded", (s) => persistState(s).lastLoadLoaded);

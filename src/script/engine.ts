@@ -1,0 +1,583 @@
+/**
+ * The Lua scripting engine of one server: a sandboxed Lua state (globals protected as in Redis 7:
+ * reading a missing global or writing any global is an error), the `redis` API bound to a fake
+ * internal client, and `runFunction`, which runs a compiled chunk with KEYS/ARGV and writes its
+ * reply — or Redis's error text, "ERR user_script:1: … script: <sha>, on @user_script:1." — to the
+ * caller.
+ *
+ * Busy scripts: the engine is synchronous and runs on the event loop thread, so while a script runs
+ * no other client is read. Redis answers other clients with -BUSY and accepts SCRIPT KILL during a
+ * long script because its Lua hook polls the event loop; a synchronous JS call cannot yield to
+ * Deno's loop, so here a long script simply delays other clients until it ends (see the report in
+ * src/commands/scripting.ts).
+ */
+import { createHash } from "node:crypto";
+import { Buffer } from "node:buffer";
+import { lauxlib, lua, luaConst, luaName, type LuaState, lualib, pushConst, pushStr, toStr } from "./lua.ts";
+import { luaNumberToInteger, pushReply, writeLuaReply } from "./convert.ts";
+import { openShims } from "./libs.ts";
+import { Rand48 } from "./rand.ts";
+import { Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
+import { REDIS_VERSION } from "../server/server.ts";
+import { call } from "../server/dispatch.ts";
+import { type Command, F, lookupCommandForArgv } from "../commands/table.ts";
+import { formatDouble } from "../util/numbers.ts";
+
+/** Script flags (shebang `flags=` and function flags). */
+export const SF = {
+  NO_WRITES: 1,
+  ALLOW_OOM: 2,
+  ALLOW_STALE: 4,
+  NO_CLUSTER: 8,
+  ALLOW_CROSS_SLOT: 16,
+  /** No shebang: a pre-7.0 script (may write, not checked against flags). */
+  EVAL_COMPAT: 32,
+} as const;
+
+/** The script run in progress. */
+export interface RunContext {
+  caller: Client;
+  /** The sha (EVAL) or the function name (FCALL), as error messages show it. */
+  funcname: string;
+  /** SF bits. */
+  flags: number;
+  /** EVAL_RO / FCALL_RO, or a no-writes script: write commands are refused. */
+  readOnly: boolean;
+  start: number;
+}
+
+/** SHA1 of a binary string, lowercase hex. */
+export function sha1hex(s: string): string {
+  return createHash("sha1").update(Buffer.from(s, "latin1")).digest("hex");
+}
+
+const N_ERR = luaName("err");
+
+const LOG_LEVELS = ["debug", "verbose", "notice", "warning"] as const;
+
+/** Raises a Lua error with a plain message, prefixed with the caller's position (luaL_error). */
+function raise(L: LuaState, msg: string): never {
+  lauxlib.luaL_where(L, 1);
+  pushStr(L, msg);
+  lua.lua_concat(L, 2);
+  lua.lua_error(L);
+  throw new Error("unreachable");
+}
+
+/** Pushes Redis's error table {err="CODE msg"} (luaPushError: "-CODE msg" or "msg" → "ERR msg"). */
+function pushErrorTable(L: LuaState, msg: string): void {
+  let final: string;
+  if (msg.startsWith("-")) {
+    const sp = msg.indexOf(" ");
+    final = sp < 0 ? "ERR " + msg.slice(1) : msg.slice(1);
+  } else final = "ERR " + msg;
+  lua.lua_createtable(L, 0, 1);
+  pushStr(L, final.replace(/[\r\n]+$/, ""));
+  lua.lua_setfield(L, -2, "err");
+}
+
+/** Raises an error table (Redis's luaPushError + luaError, used by the redis.* API). */
+function apiError(L: LuaState, msg: string): never {
+  pushErrorTable(L, msg);
+  lua.lua_error(L);
+  throw new Error("unreachable");
+}
+
+/** One server's Lua state. */
+export class LuaEngine {
+  readonly L: LuaState;
+  /** The client redis.call runs commands as. */
+  readonly fake: Client;
+  readonly rand = new Rand48();
+  run: RunContext | null = null;
+  /** Registry refs: the real globals table (behind the read-only proxy) and the error handler. */
+  private realGlobalsRef = 0;
+  private readonly kKeys: unknown;
+  private readonly kArgv: unknown;
+  private handlerRef = 0;
+  /** Extra setup for FUNCTION LOAD (register_function), installed by the functions module. */
+  registerFunctionHook: ((L: LuaState) => number) | null = null;
+
+  constructor(readonly server: Server) {
+    this.fake = new Client(server, null, "", "", "internal");
+    this.fake.authenticated = true;
+    const L = this.L = lauxlib.luaL_newstate();
+    this.kKeys = luaConst(L, "KEYS");
+    this.kArgv = luaConst(L, "ARGV");
+    this.openLibs();
+    this.registerRedisApi();
+    openShims(L);
+    this.protectGlobals();
+  }
+
+  /** Base, table, string, math and coroutine libraries, trimmed and extended to look like Lua 5.1. */
+  private openLibs(): void {
+    const L = this.L;
+    const libs: [string, unknown][] = [
+      ["_G", lualib.luaopen_base],
+      ["table", lualib.luaopen_table],
+      ["string", lualib.luaopen_string],
+      ["math", lualib.luaopen_math],
+      ["coroutine", lualib.luaopen_coroutine],
+    ];
+    for (const [name, fn] of libs) {
+      lauxlib.luaL_requiref(L, name, fn, 1);
+      lua.lua_pop(L, 1);
+    }
+    for (const name of ["dofile", "loadfile", "print", "rawlen", "require"]) {
+      lua.lua_pushnil(L);
+      lua.lua_setglobal(L, name);
+    }
+    pushStr(L, "Lua 5.1");
+    lua.lua_setglobal(L, "_VERSION");
+    // Lua 5.1 names: unpack, loadstring, table.getn, gcinfo, math.pow/log10/mod.
+    lua.lua_getglobal(L, "table");
+    lua.lua_getfield(L, -1, "unpack");
+    lua.lua_setglobal(L, "unpack");
+    lua.lua_pushjsfunction(L, (L: LuaState) => {
+      lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE);
+      lua.lua_pushinteger(L, lua.lua_rawlen(L, 1));
+      return 1;
+    });
+    lua.lua_setfield(L, -2, "getn");
+    lua.lua_pushjsfunction(L, (L: LuaState) => {
+      lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE);
+      let max = 0;
+      lua.lua_pushnil(L);
+      while (lua.lua_next(L, 1)) {
+        lua.lua_pop(L, 1);
+        if (lua.lua_type(L, -1) === lua.LUA_TNUMBER) max = Math.max(max, lua.lua_tonumber(L, -1));
+      }
+      lua.lua_pushnumber(L, max);
+      return 1;
+    });
+    lua.lua_setfield(L, -2, "maxn");
+    lua.lua_pop(L, 1);
+    lua.lua_getglobal(L, "load");
+    lua.lua_setglobal(L, "loadstring");
+    lua.lua_pushjsfunction(L, (L: LuaState) => {
+      lua.lua_pushnumber(L, 0);
+      return 1;
+    });
+    lua.lua_setglobal(L, "gcinfo");
+    lua.lua_getglobal(L, "math");
+    const math2 = (name: string, f: (a: number, b: number) => number) => {
+      lua.lua_pushjsfunction(L, (L: LuaState) => {
+        lua.lua_pushnumber(L, f(lauxlib.luaL_checknumber(L, 1), lua.lua_tonumber(L, 2)));
+        return 1;
+      });
+      lua.lua_setfield(L, -2, name);
+    };
+    math2("pow", (a, b) => Math.pow(a, b));
+    math2("log10", (a) => Math.log10(a));
+    math2("ldexp", (a, b) => a * Math.pow(2, b));
+    math2("cosh", (a) => Math.cosh(a));
+    math2("sinh", (a) => Math.sinh(a));
+    math2("tanh", (a) => Math.tanh(a));
+    lua.lua_getfield(L, -1, "fmod");
+    lua.lua_setfield(L, -2, "mod");
+    // math.random / math.randomseed on Redis's rand48, as Lua 5.1 computes the ranges.
+    const rand = this.rand;
+    lua.lua_pushjsfunction(L, (L: LuaState) => {
+      const r = rand.random();
+      const n = lua.lua_gettop(L);
+      if (n === 0) lua.lua_pushnumber(L, r);
+      else if (n === 1) {
+        const u = Math.trunc(lauxlib.luaL_checknumber(L, 1));
+        if (u < 1) lauxlib.luaL_argerror(L, 1, "interval is empty");
+        lua.lua_pushnumber(L, Math.floor(r * u) + 1);
+      } else if (n === 2) {
+        const l = Math.trunc(lauxlib.luaL_checknumber(L, 1));
+        const u = Math.trunc(lauxlib.luaL_checknumber(L, 2));
+        if (l > u) lauxlib.luaL_argerror(L, 2, "interval is empty");
+        lua.lua_pushnumber(L, Math.floor(r * (u - l + 1)) + l);
+      } else return raise(L, "wrong number of arguments");
+      return 1;
+    });
+    lua.lua_setfield(L, -2, "random");
+    lua.lua_pushjsfunction(L, (L: LuaState) => {
+      rand.seed(Math.trunc(lauxlib.luaL_checknumber(L, 1)));
+      return 0;
+    });
+    lua.lua_setfield(L, -2, "randomseed");
+    lua.lua_pop(L, 1);
+  }
+
+  /** The `redis` table. */
+  private registerRedisApi(): void {
+    const L = this.L;
+    lua.lua_createtable(L, 0, 32);
+    const fn = (name: string, f: (L: LuaState) => number) => {
+      lua.lua_pushjsfunction(L, f);
+      lua.lua_setfield(L, -2, name);
+    };
+    const num = (name: string, v: number) => {
+      lua.lua_pushnumber(L, v);
+      lua.lua_setfield(L, -2, name);
+    };
+    fn("call", (L) => this.redisCall(L, true));
+    fn("pcall", (L) => this.redisCall(L, false));
+    fn("error_reply", (L) => {
+      if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, 1) !== lua.LUA_TSTRING) {
+        return apiError(L, "wrong number or type of arguments");
+      }
+      const s = toStr(L, 1)!;
+      lua.lua_createtable(L, 0, 1);
+      pushStr(L, s.startsWith("-") ? s.slice(1) : s);
+      lua.lua_setfield(L, -2, "err");
+      return 1;
+    });
+    fn("status_reply", (L) => {
+      if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, 1) !== lua.LUA_TSTRING) {
+        return apiError(L, "wrong number or type of arguments");
+      }
+      lua.lua_createtable(L, 0, 1);
+      lua.lua_pushvalue(L, 1);
+      lua.lua_setfield(L, -2, "ok");
+      return 1;
+    });
+    fn("sha1hex", (L) => {
+      if (lua.lua_gettop(L) !== 1) return apiError(L, "wrong number of arguments");
+      pushStr(L, sha1hex(toStr(L, 1) ?? ""));
+      return 1;
+    });
+    fn("log", (L) => {
+      const argc = lua.lua_gettop(L);
+      if (argc < 2) return apiError(L, "redis.log() requires two arguments or more.");
+      if (lua.lua_type(L, 1) !== lua.LUA_TNUMBER) return apiError(L, "First argument must be a number (log level).");
+      const level = lua.lua_tonumber(L, 1);
+      if (level < 0 || level > 3 || !Number.isInteger(level)) return apiError(L, "Invalid debug level.");
+      const parts: string[] = [];
+      for (let i = 2; i <= argc; i++) parts.push(toStr(L, i) ?? "");
+      this.server.log.log(LOG_LEVELS[level], parts.join(" "));
+      return 0;
+    });
+    fn("setresp", (L) => {
+      if (lua.lua_gettop(L) !== 1) return apiError(L, "redis.setresp() requires one argument.");
+      const v = lua.lua_tonumber(L, 1);
+      if (v !== 2 && v !== 3) return apiError(L, "RESP version must be 2 or 3.");
+      this.fake.resp = v;
+      return 0;
+    });
+    fn("set_repl", (L) => {
+      if (lua.lua_gettop(L) !== 1) return apiError(L, "redis.set_repl() requires one argument.");
+      const v = lua.lua_tonumber(L, 1);
+      if (!(v >= 0 && v <= 3)) {
+        return apiError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+      }
+      return 0;
+    });
+    fn("replicate_commands", (L) => {
+      lua.lua_pushboolean(L, true);
+      return 1;
+    });
+    fn("breakpoint", (L) => {
+      lua.lua_pushboolean(L, false);
+      return 1;
+    });
+    fn("debug", () => 0);
+    fn("acl_check_cmd", (L) => {
+      const argc = lua.lua_gettop(L);
+      if (argc === 0) return apiError(L, "Please specify at least one argument for this redis lib call");
+      const argv: string[] = [];
+      for (let i = 1; i <= argc; i++) argv.push(toStr(L, i) ?? "");
+      const cmd = lookupCommandForArgv(this.server.commands, argv);
+      if (!cmd) {
+        pushErrorTable(L, "Invalid command passed to redis.acl_check_cmd()");
+        return lua.lua_error(L);
+      }
+      lua.lua_pushboolean(L, true);
+      return 1;
+    });
+    fn("register_function", (L) => {
+      if (this.registerFunctionHook === null) {
+        return apiError(L, "redis.register_function can only be called on FUNCTION LOAD command");
+      }
+      return this.registerFunctionHook(L);
+    });
+    num("LOG_DEBUG", 0);
+    num("LOG_VERBOSE", 1);
+    num("LOG_NOTICE", 2);
+    num("LOG_WARNING", 3);
+    num("REPL_NONE", 0);
+    num("REPL_AOF", 1);
+    num("REPL_SLAVE", 2);
+    num("REPL_REPLICA", 2);
+    num("REPL_ALL", 3);
+    pushStr(L, REDIS_VERSION);
+    lua.lua_setfield(L, -2, "REDIS_VERSION");
+    const [maj, min, patch] = REDIS_VERSION.split(".").map(Number);
+    num("REDIS_VERSION_NUM", (maj << 16) | (min << 8) | patch);
+    lua.lua_setglobal(L, "redis");
+  }
+
+  /**
+   * Makes the library tables read-only and replaces the globals table by a read-only proxy whose
+   * misses raise Redis's "nonexistent global variable" error. Chunks compiled afterwards get the
+   * proxy as their environment.
+   */
+  private protectGlobals(): void {
+    const L = this.L;
+    const readonly = (L: LuaState) => raise(L, "Attempt to modify a readonly table");
+    const proxyTop = (nonexistent: boolean) => {
+      // stack: real table → replaced by its proxy
+      lua.lua_createtable(L, 0, 0);
+      lua.lua_createtable(L, 0, 3);
+      lua.lua_pushvalue(L, -3);
+      lua.lua_setfield(L, -2, "__index");
+      lua.lua_pushjsfunction(L, readonly);
+      lua.lua_setfield(L, -2, "__newindex");
+      lua.lua_pushboolean(L, false);
+      lua.lua_setfield(L, -2, "__metatable");
+      lua.lua_setmetatable(L, -2);
+      if (nonexistent) {
+        lua.lua_createtable(L, 0, 1);
+        lua.lua_pushjsfunction(L, (L: LuaState) => {
+          return raise(L, `Script attempted to access nonexistent global variable '${toStr(L, 2) ?? "?"}'`);
+        });
+        lua.lua_setfield(L, -2, "__index");
+        lua.lua_setmetatable(L, -3);
+      }
+      lua.lua_insert(L, -2);
+      lua.lua_pop(L, 1);
+    };
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    for (const lib of ["redis", "table", "string", "math", "coroutine", "bit", "cjson", "struct", "cmsgpack"]) {
+      lua.lua_getfield(L, -1, lib);
+      if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
+        lua.lua_pop(L, 1);
+        continue;
+      }
+      proxyTop(false);
+      lua.lua_setfield(L, -2, lib);
+    }
+    lua.lua_pushvalue(L, -1);
+    this.realGlobalsRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    proxyTop(true);
+    // _G names the proxy; the registry's globals become the proxy (load/loadstring chunks too).
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.realGlobalsRef);
+    lua.lua_pushvalue(L, -2);
+    lua.lua_setfield(L, -2, "_G");
+    lua.lua_pop(L, 1);
+    lua.lua_rawseti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    lua.lua_pushjsfunction(L, (L: LuaState) => this.errorHandler(L));
+    this.handlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+  }
+
+  /**
+   * The pcall message handler (Redis's __redis__err__handler): turns any error into a table
+   * {err=, source=, line=} naming where in the script it happened.
+   */
+  private errorHandler(L: LuaState): number {
+    const ar = new lua.lua_Debug();
+    let found = lua.lua_getstack(L, 1, ar);
+    if (found) {
+      lua.lua_getinfo(L, "nSl", ar);
+      const what = String.fromCharCode(...ar.what);
+      if (what === "C" || what === "J") {
+        found = lua.lua_getstack(L, 2, ar);
+        if (found) lua.lua_getinfo(L, "nSl", ar);
+      }
+    }
+    if (lua.lua_type(L, 1) !== lua.LUA_TTABLE) {
+      const msg = "ERR " + (toStr(L, 1) ?? lauxlib.luaL_typename(L, 1));
+      lua.lua_createtable(L, 0, 3);
+      pushStr(L, msg);
+      lua.lua_setfield(L, -2, "err");
+      lua.lua_replace(L, 1);
+    }
+    lua.lua_settop(L, 1);
+    if (found) {
+      lua.lua_pushstring(L, ar.source);
+      lua.lua_setfield(L, 1, "source");
+      lua.lua_pushnumber(L, ar.currentline);
+      lua.lua_setfield(L, 1, "line");
+    }
+    return 1;
+  }
+
+  /**
+   * Compiles `code` as a chunk named `chunkname`; pushes nothing and returns a registry ref to the
+   * function, or the Lua error text.
+   */
+  compile(code: string, chunkname: string): number | string {
+    const L = this.L;
+    const b = new Uint8Array(code.length);
+    for (let i = 0; i < code.length; i++) b[i] = code.charCodeAt(i);
+    const status = lauxlib.luaL_loadbuffer(L, b, b.length, chunkname);
+    if (status !== lua.LUA_OK) {
+      const msg = toStr(L, -1) ?? "";
+      lua.lua_pop(L, 1);
+      // Lua 5.1 quotes '<eof>' in syntax errors.
+      return msg.replace(/ near <eof>$/, " near '<eof>'");
+    }
+    return lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+  }
+
+  /** Releases a compiled function. */
+  release(ref: number): void {
+    lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, ref);
+  }
+
+  /** Sets global `name` (bypassing the read-only proxy) to an array of binary strings. */
+  private setGlobalArray(name: unknown, items: readonly string[], from: number, to: number): void {
+    const L = this.L;
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.realGlobalsRef);
+    pushConst(L, name);
+    lua.lua_createtable(L, to - from, 0);
+    for (let i = from; i < to; i++) {
+      pushStr(L, items[i]);
+      lua.lua_rawseti(L, -2, i - from + 1);
+    }
+    lua.lua_rawset(L, -3);
+    lua.lua_pop(L, 1);
+  }
+
+  /**
+   * Runs the function `ref` with KEYS = argv[keysFrom, keysTo) and ARGV = argv[keysTo…) and writes
+   * its reply (or error) to `ctx.caller`. When `fnArgs` is set the function is called with (keys,
+   * args) tables instead of globals (FCALL).
+   */
+  runFunction(ref: number, ctx: RunContext, argv: readonly string[], keysFrom: number, keysTo: number, fcall = false) {
+    const L = this.L;
+    const s = this.server;
+    const c = ctx.caller;
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.handlerRef);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+    let nargs = 0;
+    if (fcall) {
+      for (const [from, to] of [[keysFrom, keysTo], [keysTo, argv.length]]) {
+        lua.lua_createtable(L, to - from, 0);
+        for (let i = from; i < to; i++) {
+          pushStr(L, argv[i]);
+          lua.lua_rawseti(L, -2, i - from + 1);
+        }
+      }
+      nargs = 2;
+    } else {
+      this.setGlobalArray(this.kKeys, argv, keysFrom, keysTo);
+      this.setGlobalArray(this.kArgv, argv, keysTo, argv.length);
+    }
+    const fake = this.fake;
+    fake.db = c.db;
+    fake.resp = 2;
+    fake.user = c.user;
+    this.run = ctx;
+    s.blocking.denyBlocking++;
+    let status: number = lua.LUA_ERRRUN;
+    try {
+      status = lua.lua_pcall(L, nargs, 1, -2 - nargs);
+    } catch (e) {
+      lua.lua_settop(L, 0);
+      throw e;
+    } finally {
+      s.blocking.denyBlocking--;
+      this.run = null;
+    }
+    try {
+      this.writeResult(L, status, ctx);
+    } finally {
+      lua.lua_settop(L, 0);
+    }
+    // Keep the state small between runs, as Redis runs a GC step after each script.
+    if ((++this.runs & 1023) === 0) lua.lua_gc(L, lua.LUA_GCCOLLECT, 0);
+  }
+  private runs = 0;
+
+  /** Writes the script's result (or its error) at the top of the stack to the caller. */
+  private writeResult(L: LuaState, status: number, ctx: RunContext): void {
+    const c = ctx.caller;
+    if (status === lua.LUA_OK) {
+      writeLuaReply(L, c, this.fake.resp);
+    } else {
+      if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+        const field = (name: string) => {
+          lua.lua_getfield(L, -1, name);
+          const v = toStr(L, -1);
+          lua.lua_pop(L, 1);
+          return v;
+        };
+        let msg = field("err") ?? "ERR unknown error";
+        const source = field("source");
+        const line = field("line");
+        if (source !== null && line !== null) msg += ` script: ${ctx.funcname}, on ${source}:${line}.`;
+        c.addError(msg.startsWith("-") ? msg.slice(1) : msg);
+      } else {
+        c.addError(`ERR Error running script ${ctx.funcname}, ${(toStr(L, -1) ?? "execution failure").slice(0, 100)}`);
+      }
+      lua.lua_pop(L, 1);
+    }
+  }
+
+  /** redis.call (raise = true) and redis.pcall. */
+  private redisCall(L: LuaState, raiseErrors: boolean): number {
+    const fail = (msg: string): number => {
+      pushErrorTable(L, msg);
+      return raiseErrors ? lua.lua_error(L) : 1;
+    };
+    const ctx = this.run;
+    const argc = lua.lua_gettop(L);
+    if (argc === 0) return fail("Please specify at least one argument for this redis lib call");
+    const argv: string[] = new Array(argc);
+    for (let i = 1; i <= argc; i++) {
+      const t = lua.lua_type(L, i);
+      if (t === lua.LUA_TSTRING) argv[i - 1] = toStr(L, i)!;
+      else if (t === lua.LUA_TNUMBER) {
+        const n = lua.lua_tonumber(L, i);
+        argv[i - 1] = Number.isInteger(n) ? String(luaNumberToInteger(n)) : formatDouble(n);
+      } else return fail("Lua redis lib command arguments must be strings or integers");
+    }
+    if (ctx === null) return fail("redis.call called outside of a script");
+    const cmd = lookupCommandForArgv(this.server.commands, argv);
+    if (!cmd || (cmd.subcommands !== null && !cmd.handler)) {
+      return fail("Unknown Redis command called from script");
+    }
+    const a = cmd.arity;
+    if ((a > 0 && argc !== a) || argc < -a) return fail("Wrong number of args calling Redis command from script");
+    const denied = this.deniedReason(cmd, ctx);
+    if (denied !== null) return fail(denied);
+    const fake = this.fake;
+    fake.outLen = 0;
+    fake.argv = argv;
+    call(fake, cmd, argv);
+    const out = fake.out;
+    if (out[0] === 45 && raiseErrors) {
+      // An error reply raised as an error table (its statistics were counted by the call).
+      let e = 1;
+      while (out[e] !== 13) e++;
+      let msg = "";
+      for (let i = 1; i < e; i++) msg += String.fromCharCode(out[i]);
+      fake.outLen = 0;
+      lua.lua_createtable(L, 0, 1);
+      pushStr(L, msg);
+      lua.lua_setfield(L, -2, N_ERR);
+      return lua.lua_error(L);
+    }
+    if (fake.outLen === 0) lua.lua_pushboolean(L, false);
+    else pushReply(L, out, 0);
+    fake.outLen = 0;
+    return 1;
+  }
+
+  /** Why a command may not run inside this script, or null. */
+  private deniedReason(cmd: Command, ctx: RunContext): string | null {
+    if (cmd.has(F.NOSCRIPT)) return "This Redis command is not allowed from script";
+    if (ctx.readOnly && (cmd.has(F.WRITE) || cmd.has(F.MAY_REPLICATE))) {
+      return "Write commands are not allowed from read-only scripts.";
+    }
+    return null;
+  }
+}
+
+const engines = new WeakMap<Server, LuaEngine>();
+
+/** The server's Lua engine (created on first use). */
+export function engineOf(server: Server): LuaEngine {
+  let e = engines.get(server);
+  if (!e) {
+    e = new LuaEngine(server);
+    engines.set(server, e);
+  }
+  return e;
+}

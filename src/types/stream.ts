@@ -1,0 +1,343 @@
+/**
+ * Stream: the stream value (t_stream.c, stream.h) — entries ordered by ID, the stream's counters
+ * (last generated ID, max deleted ID, entries added, recorded first ID) and its consumer groups with
+ * their pending entries lists (PEL) and consumers.
+ *
+ * Entries are an IdIndex (O(log n) seek, insert, delete). Redis stores entries in listpack nodes of
+ * up to `stream-node-max-entries`; approximate (`~`) trimming removes whole nodes only, so a light
+ * model of those nodes (per node: last ID, live and total entries) is kept to trim exactly as Redis
+ * does. Everything here is pure data: no RESP, no keyspace.
+ */
+import type { RObject } from "./value.ts";
+import { IdIndex } from "./stream_index.ts";
+import { idIncr, makeId, MIN_ID, type StreamId } from "./stream_id.ts";
+
+/** entries_read when unknown (SCG_INVALID_ENTRIES_READ). */
+export const INVALID_ENTRIES_READ = -1;
+
+/** A pending entry: delivered to a consumer of a group and not acknowledged yet (streamNACK). */
+export interface Nack {
+  deliveryTime: number;
+  deliveryCount: number;
+  consumer: Consumer;
+}
+
+/** A consumer of a group (streamConsumer). */
+export class Consumer {
+  /** Last time it was seen (any interaction), ms. */
+  seenTime: number;
+  /** Last successful read/claim, ms; -1 never. */
+  activeTime = -1;
+  readonly pel = new IdIndex<Nack>();
+  constructor(readonly name: string, now: number) {
+    this.seenTime = now;
+  }
+}
+
+/** A consumer group (streamCG). */
+export class Group {
+  readonly pel = new IdIndex<Nack>();
+  readonly consumers = new Map<string, Consumer>();
+  constructor(readonly name: string, public lastId: StreamId, public entriesRead: number) {}
+
+  /** The named consumer, created when missing (`created` tells). */
+  consumer(name: string, now: number): { consumer: Consumer; created: boolean } {
+    let cons = this.consumers.get(name);
+    if (cons !== undefined) return { consumer: cons, created: false };
+    cons = new Consumer(name, now);
+    this.consumers.set(name, cons);
+    return { consumer: cons, created: true };
+  }
+
+  /** Removes `id` from the group PEL and its consumer's PEL; true when it was pending. */
+  ack(id: StreamId): boolean {
+    const nack = this.pel.get(id);
+    if (nack === undefined) return false;
+    this.pel.delete(id);
+    nack.consumer.pel.delete(id);
+    return true;
+  }
+
+  /** Consumers in name (byte) order, as Redis's rax lists them. */
+  sortedConsumers(): Consumer[] {
+    return [...this.consumers.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+}
+
+/** Trim request (streamAddTrimArgs). */
+export interface TrimArgs {
+  strategy: "maxlen" | "minid";
+  maxlen: number;
+  minid: StreamId;
+  approx: boolean;
+  /** 0 = unlimited. */
+  limit: number;
+  /** 8.2 reference policy. */
+  policy: RefPolicy;
+}
+
+/** What deleting an entry does to consumer-group references (8.2 KEEPREF | DELREF | ACKED). */
+export type RefPolicy = "keepref" | "delref" | "acked";
+
+export class Stream implements RObject {
+  readonly type = "stream" as const;
+  readonly entries = new IdIndex<string[]>();
+  lastId: StreamId = MIN_ID;
+  firstId: StreamId = MIN_ID;
+  maxDeletedId: StreamId = MIN_ID;
+  entriesAdded = 0;
+  readonly groups = new Map<string, Group>();
+  // Listpack node model (see header): parallel arrays, in ID order.
+  nodeLast: StreamId[] = [];
+  nodeLive: number[] = [];
+  nodeTotal: number[] = [];
+
+  get length(): number {
+    return this.entries.size;
+  }
+
+  encoding(): string {
+    return "stream";
+  }
+
+  clone(): Stream {
+    const s = new Stream();
+    this.entries.forEach((id, fv) => s.entries.set(id, fv.slice()));
+    s.lastId = this.lastId;
+    s.firstId = this.firstId;
+    s.maxDeletedId = this.maxDeletedId;
+    s.entriesAdded = this.entriesAdded;
+    s.nodeLast = this.nodeLast.slice();
+    s.nodeLive = this.nodeLive.slice();
+    s.nodeTotal = this.nodeTotal.slice();
+    for (const g of this.groups.values()) {
+      const ng = new Group(g.name, g.lastId, g.entriesRead);
+      for (const c of g.consumers.values()) {
+        const nc = new Consumer(c.name, c.seenTime);
+        nc.activeTime = c.activeTime;
+        ng.consumers.set(c.name, nc);
+      }
+      g.pel.forEach((id, n) => {
+        const nc = ng.consumers.get(n.consumer.name)!;
+        const nn: Nack = { deliveryTime: n.deliveryTime, deliveryCount: n.deliveryCount, consumer: nc };
+        ng.pel.set(id, nn);
+        nc.pel.set(id, nn);
+      });
+      s.groups.set(g.name, ng);
+    }
+    return s;
+  }
+
+  /** Appends an entry whose ID is above `lastId` (the caller checked). */
+  append(id: StreamId, fields: string[], nodeMaxEntries: number): void {
+    this.entries.set(id, fields);
+    if (this.entries.size === 1) this.firstId = id;
+    this.lastId = id;
+    this.entriesAdded++;
+    const n = this.nodeLast.length;
+    if (n === 0 || (nodeMaxEntries > 0 && this.nodeTotal[n - 1] >= nodeMaxEntries)) {
+      this.nodeLast.push(id);
+      this.nodeLive.push(1);
+      this.nodeTotal.push(1);
+    } else {
+      this.nodeLast[n - 1] = id;
+      this.nodeLive[n - 1]++;
+      this.nodeTotal[n - 1]++;
+    }
+  }
+
+  /** Index of the node holding `id` (the first node whose last ID ≥ id). */
+  private nodeOf(id: StreamId): number {
+    const a = this.nodeLast;
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private nodeRemoveOne(id: StreamId): void {
+    const i = this.nodeOf(id);
+    if (i >= this.nodeLive.length) return;
+    if (--this.nodeLive[i] === 0) {
+      this.nodeLast.splice(i, 1);
+      this.nodeLive.splice(i, 1);
+      this.nodeTotal.splice(i, 1);
+    }
+  }
+
+  /** Removes one entry (no counters besides length and nodes); true when it existed. */
+  private removeEntry(id: StreamId): boolean {
+    if (!this.entries.delete(id)) return false;
+    this.nodeRemoveOne(id);
+    return true;
+  }
+
+  /** Recomputes the recorded first ID after removals. */
+  updateFirstId(): void {
+    this.firstId = this.entries.size === 0 ? MIN_ID : this.entries.first()!;
+  }
+
+  /** XDEL of one entry: updates the max deleted ID (the caller updates the first ID once). */
+  deleteEntry(id: StreamId): boolean {
+    if (!this.removeEntry(id)) return false;
+    if (id > this.maxDeletedId) this.maxDeletedId = id;
+    return true;
+  }
+
+  /**
+   * 8.2 streamEntryIsReferenced: the entry is still needed by some group — not yet delivered to it
+   * (above its last delivered ID) or pending in its PEL.
+   */
+  isReferenced(id: StreamId): boolean {
+    for (const g of this.groups.values()) {
+      if (id > g.lastId) return true;
+      if (g.pel.has(id)) return true;
+    }
+    return false;
+  }
+
+  /** DELREF: removes `id` from every group's PEL (and its consumer's PEL). */
+  dropReferences(id: StreamId): void {
+    for (const g of this.groups.values()) g.ack(id);
+  }
+
+  /**
+   * Deletes one entry honouring a reference policy (XDELEX, XACKDEL). Returns -1 when there is no such
+   * entry, 1 when deleted, 2 when kept because still referenced (ACKED).
+   */
+  deleteWithPolicy(id: StreamId, policy: RefPolicy): -1 | 1 | 2 {
+    if (!this.entries.has(id)) return -1;
+    if (policy === "acked" && this.isReferenced(id)) return 2;
+    this.deleteEntry(id);
+    if (policy === "delref") this.dropReferences(id);
+    return 1;
+  }
+
+  /** streamTrim: removes entries per `a`; returns how many were removed. */
+  trim(a: TrimArgs): number {
+    if (a.policy === "acked" && this.groups.size !== 0) return this.trimAcked(a);
+    let deleted = 0;
+    const delref = a.policy === "delref" && this.groups.size !== 0;
+    while (this.nodeLast.length !== 0) {
+      if (a.strategy === "maxlen" && this.length <= a.maxlen) break;
+      const entries = this.nodeLive[0];
+      if (a.limit && deleted + entries > a.limit) break;
+      const removeNode = a.strategy === "maxlen" ? this.length - entries >= a.maxlen : this.nodeLast[0] < a.minid;
+      if (removeNode) {
+        const lastOfNode = this.nodeLast[0];
+        const ids = this.entries.idsInRange(MIN_ID, lastOfNode);
+        for (const id of ids) {
+          this.entries.delete(id);
+          if (delref) this.dropReferences(id);
+        }
+        this.nodeLast.shift();
+        this.nodeLive.shift();
+        this.nodeTotal.shift();
+        deleted += entries;
+        continue;
+      }
+      if (a.approx) break;
+      // Exact: remove entries from within this node, then stop.
+      const ids = this.entries.idsInRange(MIN_ID, this.nodeLast[0]);
+      for (const id of ids) {
+        if (a.strategy === "maxlen" ? this.length <= a.maxlen : id >= a.minid) break;
+        this.removeEntry(id);
+        if (delref) this.dropReferences(id);
+        deleted++;
+      }
+      break;
+    }
+    if (deleted !== 0) this.updateFirstId();
+    return deleted;
+  }
+
+  /** ACKED trimming: removes the oldest unreferenced entries only, skipping referenced ones. */
+  private trimAcked(a: TrimArgs): number {
+    const want = a.strategy === "maxlen" ? this.length - a.maxlen : Infinity;
+    if (want <= 0) return 0;
+    const victims: StreamId[] = [];
+    let kept = false;
+    let tomb = this.maxDeletedId;
+    for (const cur = this.entries.seekGE(MIN_ID); cur.valid; cur.next()) {
+      const id = cur.member;
+      if (victims.length >= want) break;
+      if (a.strategy === "minid" && id >= a.minid) break;
+      if (a.limit && victims.length >= a.limit) break;
+      if (this.isReferenced(id)) {
+        kept = true;
+        continue;
+      }
+      victims.push(id);
+      if (kept && id > tomb) tomb = id;
+    }
+    for (const id of victims) this.removeEntry(id);
+    this.maxDeletedId = tomb;
+    if (victims.length !== 0) this.updateFirstId();
+    return victims.length;
+  }
+
+  /**
+   * streamEstimateDistanceFromFirstEverEntry: the logical read counter of `id`, or
+   * INVALID_ENTRIES_READ when it cannot be known.
+   */
+  estimateDistance(id: StreamId): number {
+    if (this.entriesAdded === 0) return 0;
+    if (this.length === 0 && id <= this.lastId) return this.entriesAdded;
+    if (id === this.lastId) return this.entriesAdded;
+    if (id > this.lastId) return INVALID_ENTRIES_READ;
+    if (this.maxDeletedId === MIN_ID || this.maxDeletedId < this.firstId) {
+      if (id < this.firstId) return this.entriesAdded - this.length;
+      if (id === this.firstId) return this.entriesAdded - this.length + 1;
+    }
+    return INVALID_ENTRIES_READ;
+  }
+
+  /** streamRangeHasTombstones over [start, end] (undefined bounds: the whole ID space). */
+  rangeHasTombstones(start: StreamId | undefined, end: StreamId | undefined): boolean {
+    if (this.length === 0 || this.maxDeletedId === MIN_ID) return false;
+    if (this.firstId > this.maxDeletedId) return false;
+    const s = start ?? MIN_ID;
+    return s <= this.maxDeletedId && (end === undefined || this.maxDeletedId <= end);
+  }
+
+  /** The lag of a group (streamReplyWithCGLag), or null when unknown. */
+  groupLag(g: Group): number | null {
+    if (this.entriesAdded === 0) return 0;
+    if (g.entriesRead !== INVALID_ENTRIES_READ && !this.rangeHasTombstones(g.lastId, undefined)) {
+      return this.entriesAdded - g.entriesRead;
+    }
+    const er = this.estimateDistance(g.lastId);
+    return er === INVALID_ENTRIES_READ ? null : this.entriesAdded - er;
+  }
+
+  /** Advances a group past `id` as a delivery does (last ID and entries read). */
+  groupDelivered(g: Group, id: StreamId): void {
+    if (id <= g.lastId) return;
+    if (g.entriesRead !== INVALID_ENTRIES_READ && !this.rangeHasTombstones(id, undefined)) g.entriesRead++;
+    else if (this.entriesAdded !== 0) g.entriesRead = this.estimateDistance(id);
+    g.lastId = id;
+  }
+
+  /** The next ID for `*` at time `now` (streamNextID); null when the stream is exhausted. */
+  nextAutoId(now: number): StreamId | null {
+    const last = this.lastId;
+    const hi = ((last.charCodeAt(0) << 24) | (last.charCodeAt(1) << 16) | (last.charCodeAt(2) << 8) |
+      last.charCodeAt(3)) >>> 0;
+    if (hi < 0x200000) {
+      const lo = ((last.charCodeAt(4) << 24) | (last.charCodeAt(5) << 16) | (last.charCodeAt(6) << 8) |
+        last.charCodeAt(7)) >>> 0;
+      const lastMs = hi * 4294967296 + lo;
+      if (now > lastMs) return makeId(now, 0);
+    }
+    return idIncr(last);
+  }
+
+  /** Groups in name (byte) order. */
+  sortedGroups(): Group[] {
+    return [...this.groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+}
