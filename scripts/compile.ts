@@ -34,6 +34,7 @@ const args = [
   "--allow-env",
   "--allow-run",
   "--allow-sys",
+  "--allow-ffi",
   "--output",
   values.output!,
   ...(values.target ? ["--target", values.target] : []),

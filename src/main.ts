@@ -11,6 +11,7 @@ import { Server } from "./server/server.ts";
 import { Logger } from "./server/log.ts";
 import { startServerProcess } from "./server/startup.ts";
 import { installSignalHandlers, setExitHandler } from "./server/shutdown.ts";
+import { runRdbWriter, WRITER_SUBCOMMAND } from "./persist/writer_child.ts";
 
 const enc = new TextEncoder();
 
@@ -64,4 +65,6 @@ async function main(args: string[]): Promise<void> {
   installSignalHandlers(server);
 }
 
-main(Deno.args);
+// A compiled binary is also the snapshot writer child (DESIGN.md §5): `<binary> __rdb-writer …`.
+if (Deno.args[0] === WRITER_SUBCOMMAND) Deno.exit(await runRdbWriter(Deno.args.slice(1)));
+else main(Deno.args);

@@ -23,6 +23,7 @@ import { commands as multi } from "./multi.ts";
 import { commands as tracking } from "./tracking.ts";
 import { commands as persist } from "./persist.ts";
 import { commands as scripting } from "./scripting.ts";
+import { commands as functions } from "./functions.ts";
 import { commands as stream } from "./stream.ts";
 import { commands as streamGroup } from "./stream_group.ts";
 import { commands as streamRead } from "./stream_read.ts";
@@ -50,6 +51,7 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...tracking,
   ...persist,
   ...scripting,
+  ...functions,
   ...stream,
   ...streamGroup,
   ...streamRead,

@@ -1,5 +1,5 @@
 /**
- * Persistence commands: SAVE, BGSAVE, LASTSAVE, DUMP, RESTORE and DEBUG RELOAD. The work is in
+ * Persistence commands: SAVE, BGSAVE, LASTSAVE, DUMP, RESTORE, DEBUG RELOAD / DIGEST / DIGEST-VALUE. The work is in
  * src/persist/ (formats, files, server state); these handlers parse arguments and reply with
  * Redis's texts. Handlers stay synchronous: BGSAVE's file I/O completes later on its own.
  */
@@ -31,6 +31,7 @@ import {
   writeOptions,
 } from "../persist/persistence.ts";
 import { dumpPayload } from "../persist/rdb_write.ts";
+import { datasetDigest, valueDigest } from "../persist/digest.ts";
 import { readDumpPayload, verifyDumpPayload } from "../persist/dump.ts";
 import { parseInt64 } from "../util/numbers.ts";
 import { bytesToStr, strToBytes } from "../resp/bytes.ts";
@@ -173,6 +174,25 @@ function debugReload(c: Client, argv: string[]): void {
   c.addOk();
 }
 
+/** DEBUG DIGEST: the dataset fingerprint. */
+function debugDigest(c: Client): void {
+  c.addStatus(datasetDigest(c.server));
+}
+
+/** DEBUG DIGEST-VALUE key [key ...]: one fingerprint per key. */
+function debugDigestValue(c: Client, argv: string[]): void {
+  c.addArrayLen(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) c.addStatus(valueDigest(c.db, argv[i]));
+}
+
+registerDebugSubcommand("digest", debugDigest, (n) => n === 2, [
+  "DIGEST",
+  "    Output a hex signature representing the current DB content.",
+]);
+registerDebugSubcommand("digest-value", debugDigestValue, (n) => n >= 2, [
+  "DIGEST-VALUE <key> [<key> ...]",
+  "    Output a hex signature of the values of all the specified keys.",
+]);
 registerDebugSubcommand("reload", debugReload, (n) => n >= 2, [
   "RELOAD [option ...]",
   "    Save the RDB on disk and reload it back to memory. Available <option> values:",

@@ -22,11 +22,17 @@ import {
 } from "../server/errors.ts";
 import { parseInt64 } from "../util/numbers.ts";
 
-/** Parses numkeys at argv[2]; replies the error and returns -1 when invalid. */
-export function parseNumKeys(c: Client, argv: string[]): number {
-  const n = parseInt64(argv[2]);
+/**
+ * Parses numkeys at argv[2]; replies the error (`notInteger` when it is not a number) and returns
+ * -1 when invalid.
+ */
+export function parseNumKeys(c: Client, argv: string[], notInteger = NOT_INTEGER): number {
+  const a = argv[2];
+  // Fast path: one digit.
+  if (a.length === 1 && a >= "0" && a <= "9" && +a <= argv.length - 3) return +a;
+  const n = parseInt64(a);
   if (n === null) {
-    c.addError(NOT_INTEGER);
+    c.addError(notInteger);
     return -1;
   }
   if (n > argv.length - 3) {
@@ -47,7 +53,8 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, ro: boolean): vo
   const server = c.server;
   let script;
   if (bySha) {
-    script = argv[1].length === 40 ? scriptCache(server).get(argv[1].toLowerCase()) : undefined;
+    const cache = scriptCache(server);
+    script = argv[1].length === 40 ? cache.get(argv[1]) ?? cache.get(argv[1].toLowerCase()) : undefined;
     if (!script) {
       c.addError(NOSCRIPT);
       return;
@@ -66,13 +73,19 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, ro: boolean): vo
     return;
   }
   const engine = engineOf(server);
-  engine.runFunction(script.ref, {
-    caller: c,
-    funcname: script.sha,
-    flags,
-    readOnly: ro || (flags & SF.NO_WRITES) !== 0,
-    start: server.lastCallEnd,
-  }, argv, 3, 3 + numkeys);
+  engine.runFunction(
+    script.ref,
+    {
+      caller: c,
+      funcname: script.sha,
+      flags,
+      readOnly: ro || (flags & SF.NO_WRITES) !== 0,
+      start: server.lastCallEnd,
+    },
+    argv,
+    3,
+    3 + numkeys,
+  );
 }
 
 function scriptLoad(c: Client, argv: string[]): void {

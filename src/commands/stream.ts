@@ -36,33 +36,40 @@ export function addEntry(c: Client, id: StreamId, fields: string[] | undefined):
   for (let i = 0; i < fields.length; i++) c.addBulk(fields[i]);
 }
 
+/** Entries of a range: IDs and their fields, in reply order. */
+export interface EntryRange {
+  ids: StreamId[];
+  fields: string[][];
+}
+
 /** Entries of `s` in [start, end] (reversed: from end down to start), at most `count` (0 = all). */
-export function collectRange(s: Stream, start: StreamId, end: StreamId, count: number, rev: boolean): StreamId[] {
-  const out: StreamId[] = [];
+export function collectRange(s: Stream, start: StreamId, end: StreamId, count: number, rev: boolean): EntryRange {
+  const out: EntryRange = { ids: [], fields: [] };
   if (start > end) return out;
   if (!rev) {
     for (const cur = s.entries.seekGE(start); cur.valid; cur.next()) {
       const id = cur.member;
       if (id > end) break;
-      out.push(id);
-      if (count > 0 && out.length >= count) break;
+      out.ids.push(id);
+      out.fields.push(cur.fields);
+      if (count > 0 && out.ids.length >= count) break;
     }
   } else {
     for (const cur = s.entries.seekLE(end); cur.valid; cur.prev()) {
       const id = cur.member;
       if (id < start) break;
-      out.push(id);
-      if (count > 0 && out.length >= count) break;
+      out.ids.push(id);
+      out.fields.push(cur.fields);
+      if (count > 0 && out.ids.length >= count) break;
     }
   }
   return out;
 }
 
-/** Replies entries by IDs (all present). */
-export function addEntries(c: Client, s: Stream, ids: StreamId[]): void {
-  c.addArrayLen(ids.length);
-  const m = s.entries.map;
-  for (const id of ids) addEntry(c, id, m.get(id));
+/** Replies a range of entries. */
+export function addEntries(c: Client, r: EntryRange): void {
+  c.addArrayLen(r.ids.length);
+  for (let i = 0; i < r.ids.length; i++) addEntry(c, r.ids[i], r.fields[i]);
 }
 
 /** Rewrites the approximate trim arguments for propagation ("=" and the effective threshold). */
@@ -171,7 +178,7 @@ function xrangeGeneric(c: Client, argv: string[], rev: boolean): void {
     c.addArrayLen(0);
     return;
   }
-  addEntries(c, s, collectRange(s, start, end, count === -1 ? 0 : count, rev));
+  addEntries(c, collectRange(s, start, end, count === -1 ? 0 : count, rev));
 }
 
 /** XRANGE key start end [COUNT count] */
@@ -247,7 +254,7 @@ function xtrim(c: Client, argv: string[]): void {
   const s = streamAt(c, key);
   if (s === null) return;
   if (s === undefined || a.trim === null) {
-    c.addInt(0);
+    c.addInt(0); // (a.trim is set: XTRIM without a strategy was rejected while parsing)
     return;
   }
   const deleted = s.trim(a.trim);

@@ -10,12 +10,14 @@ import {
   STREAM_ID_INVALID,
   STREAM_LIMIT_NEGATIVE,
   STREAM_LIMIT_NO_APPROX,
+  STREAM_LIMIT_NO_STRATEGY,
   STREAM_MAXLEN_MINID,
   STREAM_MAXLEN_NEGATIVE,
   SYNTAX,
   WRONGTYPE,
   XIDS_MISMATCH,
   XIDS_NUMIDS,
+  XTRIM_NO_STRATEGY,
 } from "../server/errors.ts";
 import { parseInt64 } from "../util/numbers.ts";
 import { type ParsedId, parseIdText, type StreamId } from "../types/stream_id.ts";
@@ -160,17 +162,20 @@ export function parseAddTrim(c: Client, argv: string[], xadd: boolean): AddTrimA
     }
   }
   if (xadd && out.idIdx < 0) out.idIdx = i;
+  if (limit > 0 && strategy === null) {
+    c.addError(STREAM_LIMIT_NO_STRATEGY);
+    return null;
+  }
+  if (!xadd && strategy === null) {
+    c.addError(XTRIM_NO_STRATEGY);
+    return null;
+  }
   if (limit !== -1 && !approx) {
     c.addError(STREAM_LIMIT_NO_APPROX);
     return null;
   }
   if (strategy !== null) {
-    if (limit === -1) {
-      if (approx) {
-        limit = DEFAULT_LIMIT_FACTOR * c.server.config.num("stream-node-max-entries");
-        if (limit <= 0 || limit > 1000000) limit = 10000;
-      } else limit = 0;
-    }
+    if (limit === -1) limit = approx ? DEFAULT_LIMIT_FACTOR * c.server.config.num("stream-node-max-entries") : 0;
     out.trim = { strategy, maxlen, minid, approx, limit, policy };
     out.trimArgIdx = trimArgIdx;
   }

@@ -28,6 +28,24 @@ import { type Consumer, Group, INVALID_ENTRIES_READ, type Nack, Stream } from ".
 import { formatId, idDecr, idIncr, MIN_ID, parseIdText, type StreamId } from "../types/stream_id.ts";
 import { intervalId, llArg, looseId, parsePolicyIds, streamAt, strictId } from "./stream_args.ts";
 import { addEntry } from "./stream.ts";
+import { replyHelp } from "./help.ts";
+
+const XGROUP_HELP = [
+  "CREATE <key> <groupname> <id|$> [option]",
+  "    Create a new consumer group. Options are:",
+  "    * MKSTREAM",
+  "      Create the empty stream if it does not exist.",
+  "    * ENTRIESREAD entries_read",
+  "      Set the group's entries_read counter (internal use).",
+  "CREATECONSUMER <key> <groupname> <consumer>",
+  "    Create a new consumer in the specified group.",
+  "DELCONSUMER <key> <groupname> <consumer>",
+  "    Remove the specified consumer.",
+  "DESTROY <key> <groupname>",
+  "    Remove the specified group.",
+  "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+  "    Set the current group ID and entries_read counter.",
+];
 
 /** The group `name` of the stream at `key`, or null after replying `err(key, group)` (or WRONGTYPE). */
 function groupOrReply(c: Client, key: string, name: string, suffix: string): { s: Stream; g: Group } | null {
@@ -504,6 +522,7 @@ function xautoclaim(c: Client, argv: string[]): void {
 }
 
 export const commands: CommandDef[] = [
+  { name: "xgroup|help", handler: (c) => replyHelp(c, "XGROUP", XGROUP_HELP) },
   { name: "xgroup|create", handler: xgroup },
   { name: "xgroup|setid", handler: xgroup },
   { name: "xgroup|destroy", handler: xgroup },

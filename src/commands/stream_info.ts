@@ -10,6 +10,16 @@ import { type Group, INVALID_ENTRIES_READ, type Stream } from "../types/stream.t
 import { formatId, MAX_ID, MIN_ID } from "../types/stream_id.ts";
 import { addEntries, addEntry, collectRange } from "./stream.ts";
 import { llArg, streamAt } from "./stream_args.ts";
+import { replyHelp } from "./help.ts";
+
+const XINFO_HELP = [
+  "CONSUMERS <key> <groupname>",
+  "    Show consumers of <groupname>.",
+  "GROUPS <key>",
+  "    Show the stream consumer groups.",
+  "STREAM <key> [FULL [COUNT <count>]",
+  "    Show information about the stream.",
+];
 
 /** The stream at argv[2] or null after replying (no such key / WRONGTYPE). */
 function infoStream(c: Client, key: string): Stream | null {
@@ -35,7 +45,7 @@ function addLag(c: Client, s: Stream, g: Group): void {
 
 /** The listpack-node counters XINFO STREAM reports (radix-tree-keys / -nodes, approximated). */
 function addRaxFields(c: Client, s: Stream): void {
-  const keys = s.nodeLast.length;
+  const keys = s.entries.blocks.length;
   c.addBulk("radix-tree-keys");
   c.addInt(keys);
   c.addBulk("radix-tree-nodes");
@@ -96,7 +106,7 @@ function xinfoStream(c: Client, argv: string[]): void {
   c.addMapLen(9);
   addHeader(c, s);
   c.addBulk("entries");
-  addEntries(c, s, collectRange(s, MIN_ID, MAX_ID, count, false));
+  addEntries(c, collectRange(s, MIN_ID, MAX_ID, count, false));
   c.addBulk("groups");
   const groups = s.sortedGroups();
   c.addArrayLen(groups.length);
@@ -199,6 +209,7 @@ function xinfoConsumers(c: Client, argv: string[]): void {
 }
 
 export const commands: CommandDef[] = [
+  { name: "xinfo|help", handler: (c) => replyHelp(c, "XINFO", XINFO_HELP) },
   { name: "xinfo|stream", handler: xinfoStream },
   { name: "xinfo|groups", handler: xinfoGroups },
   { name: "xinfo|consumers", handler: xinfoConsumers },

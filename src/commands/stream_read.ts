@@ -16,9 +16,9 @@ import {
   TIMEOUT_OUT_OF_RANGE,
   WRONGTYPE,
   XREAD_DOLLAR_IN_GROUP,
+  XREAD_GROUP_ONLY,
   XREAD_GT_WITHOUT_GROUP,
   XREAD_NO_GROUP_OPT,
-  XREAD_GROUP_ONLY,
   XREAD_NOACK_ONLY,
   XREAD_PLUS_IN_GROUP,
   XREAD_UNBALANCED,
@@ -55,13 +55,14 @@ function msTimeout(c: Client, arg: string): number | null {
 /** Delivers new entries after the group's last ID to `cons` (streamReplyWithRange with a group). */
 function deliverNew(c: Client, s: Stream, g: Group, cons: Consumer, count: number, noack: boolean): void {
   const start = idIncr(g.lastId);
-  const ids = start === null ? [] : collectRange(s, start, MAX_ID, count, false);
+  const r = start === null ? { ids: [], fields: [] } : collectRange(s, start, MAX_ID, count, false);
+  const ids = r.ids;
   const now = c.server.clock.now();
   c.addArrayLen(ids.length);
-  const m = s.entries.map;
-  for (const id of ids) {
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k];
     s.groupDelivered(g, id);
-    addEntry(c, id, m.get(id));
+    addEntry(c, id, r.fields[k]);
     if (!noack) {
       const nack = g.pel.get(id);
       if (nack === undefined) {
@@ -233,7 +234,7 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
       c.addBulk(argv[streamsArg + k]);
       if (!isGroup) {
         const start = idIncr(ids[k]);
-        addEntries(c, s, start === null ? [] : collectRange(s, start, MAX_ID, count, false));
+        addEntries(c, start === null ? { ids: [], fields: [] } : collectRange(s, start, MAX_ID, count, false));
       } else if (ids[k] === MAX_ID) {
         deliverNew(c, s, groups[k], consumers[k], count, noack);
         c.server.dirty++;

@@ -1,7 +1,7 @@
 /**
  * The server side of RDB persistence: where dump.rdb lives, SAVE (synchronous, atomic temp file +
- * fsync + rename), BGSAVE (a point-in-time image serialized at once, written by async file I/O off
- * the command path), loading at startup and for DEBUG RELOAD with Redis's log lines, the final save
+ * fsync + rename), BGSAVE (snapshot.ts: a point-in-time snapshot without fork, written by a child
+ * process), loading at startup and for DEBUG RELOAD with Redis's log lines, the final save
  * on shutdown, `save` points from cron, and the INFO persistence fields.
  *
  * Per-server state lives in a WeakMap; `installPersistence` wires the hooks once per server.
@@ -14,6 +14,7 @@ import { RDB_VERSION } from "./rdb_format.ts";
 import { type DatasetWriteOptions, type ParsedRdb, parseRdb, serializeDataset } from "./rdb_file.ts";
 import type { LoadLimits } from "./rdb_read.ts";
 import type { RdbWriteOptions } from "./rdb_write.ts";
+import { Snapshot } from "./snapshot.ts";
 
 /** Persistence bookkeeping of one server. */
 export interface PersistState {
@@ -33,6 +34,8 @@ export interface PersistState {
   installed: boolean;
   /** Dirty count when the running BGSAVE's image was taken. */
   bgsaveDirty: number;
+  /** The running background snapshot. */
+  snapshot: Snapshot | null;
 }
 
 const states = new WeakMap<Server, PersistState>();
@@ -54,6 +57,7 @@ export function persistState(server: Server): PersistState {
       version: RDB_VERSION,
       installed: false,
       bgsaveDirty: 0,
+      snapshot: null,
     };
     states.set(server, s);
   }
@@ -163,8 +167,9 @@ export function saveSync(server: Server): string | undefined {
 }
 
 /**
- * BGSAVE: takes the point-in-time image now and writes it with async file I/O. Returns false when a
- * background save is already running. `done` runs when the file is in place (or failed).
+ * BGSAVE: starts a point-in-time snapshot (snapshot.ts: incremental walk with copy-before-write,
+ * streamed to a writer child process). Returns false when a background save is already running.
+ * `done` runs when the file is in place (or the save failed).
  */
 export function bgsave(server: Server, done?: (err?: string) => void): boolean {
   const st = persistState(server);
@@ -174,31 +179,23 @@ export function bgsave(server: Server, done?: (err?: string) => void): boolean {
   st.lastBgsaveTry = Date.now();
   const dirty = server.dirty;
   st.bgsaveDirty = dirty;
-  const path = rdbPath(server);
-  const tmp = tempPath(server, "bg");
+  const o = datasetOptions(server);
+  const snap = new Snapshot(server, o, tempPath(server, "bg"), rdbPath(server));
+  st.snapshot = snap;
+  server.beforeWrite = (c, cmd, argv) => snap.beforeWrite(c, cmd, argv);
+  snap.start();
   server.log.notice(`Background saving started by pid ${Deno.pid}`);
-  let data: Uint8Array;
-  try {
-    data = serializeDataset(server.dbs, datasetOptions(server));
-  } catch (e) {
-    finishBgsave(server, dirty, errText(e), done);
-    return true;
-  }
-  (async () => {
-    const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
-    try {
-      let off = 0;
-      while (off < data.length) off += await f.write(data.subarray(off));
-      await f.sync();
-    } finally {
-      f.close();
-    }
-    await Deno.rename(tmp, path);
-  })().then(() => finishBgsave(server, dirty, undefined, done), async (e) => {
-    await Deno.remove(tmp).catch(() => {});
-    finishBgsave(server, dirty, errText(e), done);
+  snap.done.then((err) => {
+    if (server.beforeWrite !== null && st.snapshot === snap) server.beforeWrite = null;
+    st.snapshot = null;
+    finishBgsave(server, dirty, err, done);
   });
   return true;
+}
+
+/** Stops a running background save (the temp file is removed). */
+export function killBgsave(server: Server): void {
+  persistState(server).snapshot?.abort();
 }
 
 function finishBgsave(server: Server, dirty: number, err: string | undefined, done?: (err?: string) => void) {
@@ -278,6 +275,7 @@ export function loadRdbFile(
   const mem = parsed.aux.get("used-mem");
   if (mem !== undefined) log.notice(`RDB memory usage when created ${(Number(mem) / 1024 / 1024).toFixed(2)} Mb`);
   for (const w of parsed.warnings) log.warning(w);
+  persistState(server).snapshot?.finishWalk();
   if (!opts.noflush) emptyAll(server);
   applyParsed(server, parsed, opts.merge === true);
   const st = persistState(server);
@@ -298,10 +296,19 @@ export function installPersistence(server: Server): void {
   if (st.installed) return;
   st.installed = true;
   setShutdownSaver(server, (s) => {
-    if (persistState(s).bgsaveInProgress) s.log.notice("There is a child saving an .rdb. Killing it!");
+    if (persistState(s).bgsaveInProgress) {
+      s.log.notice("There is a child saving an .rdb. Killing it!");
+      killBgsave(s);
+    }
     return saveSync(s);
   });
   server.cronHooks.push((now) => savePointsCron(server, now));
+  server.shutdownHooks.push(async () => {
+    const snap = persistState(server).snapshot;
+    if (snap === null) return;
+    snap.abort();
+    await snap.done;
+  });
 }
 
 /** serverCron's save points: BGSAVE when `changes` writes happened in `seconds`. */
@@ -341,6 +348,8 @@ provideInfoField(
   "rdb_current_bgsave_time_sec",
   (s) => persistState(s).bgsaveInProgress ? Math.round((Date.now() - persistState(s).bgsaveStart) / 1000) : -1,
 );
+provideInfoField("current_save_keys_processed", (s) => persistState(s).snapshot?.keysProcessed ?? 0);
+provideInfoField("current_save_keys_total", (s) => persistState(s).snapshot?.keysTotal ?? 0);
 provideInfoField("rdb_saves", (s) => persistState(s).saves);
 provideInfoField("rdb_last_load_keys_expired", (s) => persistState(s).lastLoadExpired);
 provideInfoField("rdb_last_load_keys_loaded", (s) => persistState(s).lastLoadLoaded);

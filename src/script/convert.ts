@@ -66,7 +66,12 @@ export function pushReply(L: LuaState, buf: Uint8Array, p: number): number {
       lua.lua_pushboolean(L, false);
       return q;
     }
-    pushOwnedBytes(L, buf.slice(q, q + len));
+    if (len <= 32) {
+      // Short values go through pushStr's cache of Lua strings.
+      let v = "";
+      for (let i = q; i < q + len; i++) v += String.fromCharCode(buf[i]);
+      pushStr(L, v);
+    } else pushOwnedBytes(L, buf.slice(q, q + len));
     return q + len + 2;
   }
   const [line, next] = readLine(buf, p + 1);

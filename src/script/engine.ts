@@ -11,18 +11,13 @@
  * Deno's loop, so here a long script simply delays other clients until it ends (see the report in
  * src/commands/scripting.ts).
  */
-import { createHash } from "node:crypto";
-import { Buffer } from "node:buffer";
-import { lauxlib, lua, luaConst, luaName, type LuaState, lualib, pushConst, pushStr, toStr } from "./lua.ts";
-import { luaNumberToInteger, pushReply, writeLuaReply } from "./convert.ts";
+import { lauxlib, lua, luaConst, lualib, type LuaState, pushConst, pushStr, toStr } from "./lua.ts";
+import { writeLuaReply } from "./convert.ts";
 import { openShims } from "./libs.ts";
 import { Rand48 } from "./rand.ts";
+import { apiError, openRedisApi, raise } from "./redis_api.ts";
 import { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { REDIS_VERSION } from "../server/server.ts";
-import { call } from "../server/dispatch.ts";
-import { type Command, F, lookupCommandForArgv } from "../commands/table.ts";
-import { formatDouble } from "../util/numbers.ts";
 
 /** Script flags (shebang `flags=` and function flags). */
 export const SF = {
@@ -47,42 +42,7 @@ export interface RunContext {
   start: number;
 }
 
-/** SHA1 of a binary string, lowercase hex. */
-export function sha1hex(s: string): string {
-  return createHash("sha1").update(Buffer.from(s, "latin1")).digest("hex");
-}
-
-const N_ERR = luaName("err");
-
-const LOG_LEVELS = ["debug", "verbose", "notice", "warning"] as const;
-
-/** Raises a Lua error with a plain message, prefixed with the caller's position (luaL_error). */
-function raise(L: LuaState, msg: string): never {
-  lauxlib.luaL_where(L, 1);
-  pushStr(L, msg);
-  lua.lua_concat(L, 2);
-  lua.lua_error(L);
-  throw new Error("unreachable");
-}
-
-/** Pushes Redis's error table {err="CODE msg"} (luaPushError: "-CODE msg" or "msg" → "ERR msg"). */
-function pushErrorTable(L: LuaState, msg: string): void {
-  let final: string;
-  if (msg.startsWith("-")) {
-    const sp = msg.indexOf(" ");
-    final = sp < 0 ? "ERR " + msg.slice(1) : msg.slice(1);
-  } else final = "ERR " + msg;
-  lua.lua_createtable(L, 0, 1);
-  pushStr(L, final.replace(/[\r\n]+$/, ""));
-  lua.lua_setfield(L, -2, "err");
-}
-
-/** Raises an error table (Redis's luaPushError + luaError, used by the redis.* API). */
-function apiError(L: LuaState, msg: string): never {
-  pushErrorTable(L, msg);
-  lua.lua_error(L);
-  throw new Error("unreachable");
-}
+export { sha1hex } from "./sha1.ts";
 
 /** One server's Lua state. */
 export class LuaEngine {
@@ -96,6 +56,11 @@ export class LuaEngine {
   private readonly kKeys: unknown;
   private readonly kArgv: unknown;
   private handlerRef = 0;
+  /** Registry refs: the restricted `redis` table libraries see while loading, and the full one. */
+  private loadRedisRef = 0;
+  private redisRef = 0;
+  private readonlyRef = 0;
+  private globalsProxyRef = 0;
   /** Extra setup for FUNCTION LOAD (register_function), installed by the functions module. */
   registerFunctionHook: ((L: LuaState) => number) | null = null;
 
@@ -105,8 +70,10 @@ export class LuaEngine {
     const L = this.L = lauxlib.luaL_newstate();
     this.kKeys = luaConst(L, "KEYS");
     this.kArgv = luaConst(L, "ARGV");
+    // Every 100k instructions: warn once per run about a script slower than busy-reply-threshold.
+    lua.lua_sethook(L, () => this.checkSlow(), lua.LUA_MASKCOUNT, 100000);
     this.openLibs();
-    this.registerRedisApi();
+    openRedisApi(this);
     openShims(L);
     this.protectGlobals();
   }
@@ -204,114 +171,6 @@ export class LuaEngine {
     lua.lua_pop(L, 1);
   }
 
-  /** The `redis` table. */
-  private registerRedisApi(): void {
-    const L = this.L;
-    lua.lua_createtable(L, 0, 32);
-    const fn = (name: string, f: (L: LuaState) => number) => {
-      lua.lua_pushjsfunction(L, f);
-      lua.lua_setfield(L, -2, name);
-    };
-    const num = (name: string, v: number) => {
-      lua.lua_pushnumber(L, v);
-      lua.lua_setfield(L, -2, name);
-    };
-    fn("call", (L) => this.redisCall(L, true));
-    fn("pcall", (L) => this.redisCall(L, false));
-    fn("error_reply", (L) => {
-      if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, 1) !== lua.LUA_TSTRING) {
-        return apiError(L, "wrong number or type of arguments");
-      }
-      const s = toStr(L, 1)!;
-      lua.lua_createtable(L, 0, 1);
-      pushStr(L, s.startsWith("-") ? s.slice(1) : s);
-      lua.lua_setfield(L, -2, "err");
-      return 1;
-    });
-    fn("status_reply", (L) => {
-      if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, 1) !== lua.LUA_TSTRING) {
-        return apiError(L, "wrong number or type of arguments");
-      }
-      lua.lua_createtable(L, 0, 1);
-      lua.lua_pushvalue(L, 1);
-      lua.lua_setfield(L, -2, "ok");
-      return 1;
-    });
-    fn("sha1hex", (L) => {
-      if (lua.lua_gettop(L) !== 1) return apiError(L, "wrong number of arguments");
-      pushStr(L, sha1hex(toStr(L, 1) ?? ""));
-      return 1;
-    });
-    fn("log", (L) => {
-      const argc = lua.lua_gettop(L);
-      if (argc < 2) return apiError(L, "redis.log() requires two arguments or more.");
-      if (lua.lua_type(L, 1) !== lua.LUA_TNUMBER) return apiError(L, "First argument must be a number (log level).");
-      const level = lua.lua_tonumber(L, 1);
-      if (level < 0 || level > 3 || !Number.isInteger(level)) return apiError(L, "Invalid debug level.");
-      const parts: string[] = [];
-      for (let i = 2; i <= argc; i++) parts.push(toStr(L, i) ?? "");
-      this.server.log.log(LOG_LEVELS[level], parts.join(" "));
-      return 0;
-    });
-    fn("setresp", (L) => {
-      if (lua.lua_gettop(L) !== 1) return apiError(L, "redis.setresp() requires one argument.");
-      const v = lua.lua_tonumber(L, 1);
-      if (v !== 2 && v !== 3) return apiError(L, "RESP version must be 2 or 3.");
-      this.fake.resp = v;
-      return 0;
-    });
-    fn("set_repl", (L) => {
-      if (lua.lua_gettop(L) !== 1) return apiError(L, "redis.set_repl() requires one argument.");
-      const v = lua.lua_tonumber(L, 1);
-      if (!(v >= 0 && v <= 3)) {
-        return apiError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
-      }
-      return 0;
-    });
-    fn("replicate_commands", (L) => {
-      lua.lua_pushboolean(L, true);
-      return 1;
-    });
-    fn("breakpoint", (L) => {
-      lua.lua_pushboolean(L, false);
-      return 1;
-    });
-    fn("debug", () => 0);
-    fn("acl_check_cmd", (L) => {
-      const argc = lua.lua_gettop(L);
-      if (argc === 0) return apiError(L, "Please specify at least one argument for this redis lib call");
-      const argv: string[] = [];
-      for (let i = 1; i <= argc; i++) argv.push(toStr(L, i) ?? "");
-      const cmd = lookupCommandForArgv(this.server.commands, argv);
-      if (!cmd) {
-        pushErrorTable(L, "Invalid command passed to redis.acl_check_cmd()");
-        return lua.lua_error(L);
-      }
-      lua.lua_pushboolean(L, true);
-      return 1;
-    });
-    fn("register_function", (L) => {
-      if (this.registerFunctionHook === null) {
-        return apiError(L, "redis.register_function can only be called on FUNCTION LOAD command");
-      }
-      return this.registerFunctionHook(L);
-    });
-    num("LOG_DEBUG", 0);
-    num("LOG_VERBOSE", 1);
-    num("LOG_NOTICE", 2);
-    num("LOG_WARNING", 3);
-    num("REPL_NONE", 0);
-    num("REPL_AOF", 1);
-    num("REPL_SLAVE", 2);
-    num("REPL_REPLICA", 2);
-    num("REPL_ALL", 3);
-    pushStr(L, REDIS_VERSION);
-    lua.lua_setfield(L, -2, "REDIS_VERSION");
-    const [maj, min, patch] = REDIS_VERSION.split(".").map(Number);
-    num("REDIS_VERSION_NUM", (maj << 16) | (min << 8) | patch);
-    lua.lua_setglobal(L, "redis");
-  }
-
   /**
    * Makes the library tables read-only and replaces the globals table by a read-only proxy whose
    * misses raise Redis's "nonexistent global variable" error. Chunks compiled afterwards get the
@@ -360,9 +219,96 @@ export class LuaEngine {
     lua.lua_pushvalue(L, -2);
     lua.lua_setfield(L, -2, "_G");
     lua.lua_pop(L, 1);
+    lua.lua_pushvalue(L, -1);
+    this.globalsProxyRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     lua.lua_rawseti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
     lua.lua_pushjsfunction(L, (L: LuaState) => this.errorHandler(L));
     this.handlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_pushjsfunction(L, readonly);
+    this.readonlyRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    // The full `redis` (proxy) and the restricted one for FUNCTION LOAD, whose misses raise the
+    // nonexistent-global error (as `redis.call` does at load time in Redis).
+    lua.lua_getglobal(L, "redis");
+    lua.lua_pushvalue(L, -1);
+    this.redisRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_createtable(L, 0, 12);
+    for (
+      const f of [
+        "register_function",
+        "log",
+        "setresp",
+        "LOG_DEBUG",
+        "LOG_VERBOSE",
+        "LOG_NOTICE",
+        "LOG_WARNING",
+        "REDIS_VERSION",
+        "REDIS_VERSION_NUM",
+      ]
+    ) {
+      lua.lua_getfield(L, -2, f);
+      lua.lua_setfield(L, -2, f);
+    }
+    lua.lua_remove(L, -2);
+    proxyTop(true);
+    this.loadRedisRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+  }
+
+  /** Raises redis.* API error `msg` as an error table (for the functions module). */
+  raiseApiError(L: LuaState, msg: string): never {
+    return apiError(L, msg);
+  }
+
+  /** A new library environment: read-only, falling back to the globals. Returns its registry ref. */
+  newLibraryEnv(): number {
+    const L = this.L;
+    lua.lua_createtable(L, 0, 1);
+    lua.lua_createtable(L, 0, 3);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.globalsProxyRef);
+    lua.lua_setfield(L, -2, "__index");
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.readonlyRef);
+    lua.lua_setfield(L, -2, "__newindex");
+    lua.lua_pushboolean(L, false);
+    lua.lua_setfield(L, -2, "__metatable");
+    lua.lua_setmetatable(L, -2);
+    return lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+  }
+
+  /**
+   * Runs a library chunk (FUNCTION LOAD) in environment `envRef` with the restricted `redis`
+   * table; returns null, or the error message (the error table's `err`).
+   */
+  runLibrary(ref: number, envRef: number): string | null {
+    const L = this.L;
+    const setRedis = (which: number) => {
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, envRef);
+      lua.lua_pushstring(L, "redis");
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, which);
+      lua.lua_rawset(L, -3);
+      lua.lua_pop(L, 1);
+    };
+    try {
+      setRedis(this.loadRedisRef);
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.handlerRef);
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, envRef);
+      lua.lua_setupvalue(L, -2, 1);
+      this.server.blocking.denyBlocking++;
+      let status;
+      try {
+        status = lua.lua_pcall(L, 0, 0, -2);
+      } finally {
+        this.server.blocking.denyBlocking--;
+      }
+      if (status === lua.LUA_OK) return null;
+      if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+        lua.lua_getfield(L, -1, "err");
+        return toStr(L, -1) ?? "unknown error";
+      }
+      return toStr(L, -1) ?? "unknown error";
+    } finally {
+      lua.lua_settop(L, 0);
+      setRedis(this.redisRef);
+    }
   }
 
   /**
@@ -420,10 +366,12 @@ export class LuaEngine {
     lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, ref);
   }
 
-  /** Sets global `name` (bypassing the read-only proxy) to an array of binary strings. */
+  /**
+   * Sets global `name` to an array of binary strings, in the real globals table at the top of the
+   * stack (bypassing the read-only proxy).
+   */
   private setGlobalArray(name: unknown, items: readonly string[], from: number, to: number): void {
     const L = this.L;
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.realGlobalsRef);
     pushConst(L, name);
     lua.lua_createtable(L, to - from, 0);
     for (let i = from; i < to; i++) {
@@ -431,7 +379,6 @@ export class LuaEngine {
       lua.lua_rawseti(L, -2, i - from + 1);
     }
     lua.lua_rawset(L, -3);
-    lua.lua_pop(L, 1);
   }
 
   /**
@@ -456,14 +403,17 @@ export class LuaEngine {
       }
       nargs = 2;
     } else {
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.realGlobalsRef);
       this.setGlobalArray(this.kKeys, argv, keysFrom, keysTo);
       this.setGlobalArray(this.kArgv, argv, keysTo, argv.length);
+      lua.lua_pop(L, 1);
     }
     const fake = this.fake;
     fake.db = c.db;
     fake.resp = 2;
     fake.user = c.user;
     this.run = ctx;
+    this.slowWarned = false;
     s.blocking.denyBlocking++;
     let status: number = lua.LUA_ERRRUN;
     try {
@@ -484,6 +434,25 @@ export class LuaEngine {
     if ((++this.runs & 1023) === 0) lua.lua_gc(L, lua.LUA_GCCOLLECT, 0);
   }
   private runs = 0;
+  private slowWarned = false;
+
+  /**
+   * The count hook. Redis uses it to serve other clients (-BUSY) and SCRIPT KILL once a script runs
+   * past busy-reply-threshold; a synchronous engine cannot yield to the event loop, so this only logs
+   * Redis's slow-script warning.
+   */
+  private checkSlow(): void {
+    const ctx = this.run;
+    if (ctx === null || this.slowWarned) return;
+    const elapsed = performance.now() - ctx.start;
+    const threshold = this.server.config.num("busy-reply-threshold");
+    if (threshold <= 0 || elapsed < threshold) return;
+    this.slowWarned = true;
+    this.server.log.warning(
+      `Slow script detected: still in execution after ${Math.round(elapsed)} milliseconds. ` +
+        `Script name is: ${ctx.funcname}.`,
+    );
+  }
 
   /** Writes the script's result (or its error) at the top of the stack to the caller. */
   private writeResult(L: LuaState, status: number, ctx: RunContext): void {
@@ -508,65 +477,6 @@ export class LuaEngine {
       }
       lua.lua_pop(L, 1);
     }
-  }
-
-  /** redis.call (raise = true) and redis.pcall. */
-  private redisCall(L: LuaState, raiseErrors: boolean): number {
-    const fail = (msg: string): number => {
-      pushErrorTable(L, msg);
-      return raiseErrors ? lua.lua_error(L) : 1;
-    };
-    const ctx = this.run;
-    const argc = lua.lua_gettop(L);
-    if (argc === 0) return fail("Please specify at least one argument for this redis lib call");
-    const argv: string[] = new Array(argc);
-    for (let i = 1; i <= argc; i++) {
-      const t = lua.lua_type(L, i);
-      if (t === lua.LUA_TSTRING) argv[i - 1] = toStr(L, i)!;
-      else if (t === lua.LUA_TNUMBER) {
-        const n = lua.lua_tonumber(L, i);
-        argv[i - 1] = Number.isInteger(n) ? String(luaNumberToInteger(n)) : formatDouble(n);
-      } else return fail("Lua redis lib command arguments must be strings or integers");
-    }
-    if (ctx === null) return fail("redis.call called outside of a script");
-    const cmd = lookupCommandForArgv(this.server.commands, argv);
-    if (!cmd || (cmd.subcommands !== null && !cmd.handler)) {
-      return fail("Unknown Redis command called from script");
-    }
-    const a = cmd.arity;
-    if ((a > 0 && argc !== a) || argc < -a) return fail("Wrong number of args calling Redis command from script");
-    const denied = this.deniedReason(cmd, ctx);
-    if (denied !== null) return fail(denied);
-    const fake = this.fake;
-    fake.outLen = 0;
-    fake.argv = argv;
-    call(fake, cmd, argv);
-    const out = fake.out;
-    if (out[0] === 45 && raiseErrors) {
-      // An error reply raised as an error table (its statistics were counted by the call).
-      let e = 1;
-      while (out[e] !== 13) e++;
-      let msg = "";
-      for (let i = 1; i < e; i++) msg += String.fromCharCode(out[i]);
-      fake.outLen = 0;
-      lua.lua_createtable(L, 0, 1);
-      pushStr(L, msg);
-      lua.lua_setfield(L, -2, N_ERR);
-      return lua.lua_error(L);
-    }
-    if (fake.outLen === 0) lua.lua_pushboolean(L, false);
-    else pushReply(L, out, 0);
-    fake.outLen = 0;
-    return 1;
-  }
-
-  /** Why a command may not run inside this script, or null. */
-  private deniedReason(cmd: Command, ctx: RunContext): string | null {
-    if (cmd.has(F.NOSCRIPT)) return "This Redis command is not allowed from script";
-    if (ctx.readOnly && (cmd.has(F.WRITE) || cmd.has(F.MAY_REPLICATE))) {
-      return "Write commands are not allowed from read-only scripts.";
-    }
-    return null;
   }
 }
 

@@ -1,13 +1,16 @@
 /**
  * Lua libraries Redis bundles that fengari lacks, written here: `bit` (LuaBitOp semantics on 32-bit
- * integers) and `cjson` (encode/decode, cjson.null). `struct` and `cmsgpack` are not provided yet.
+ * integers) and `cjson` (encode/decode, cjson.null); `struct` and `cmsgpack` are in libs_pack.ts.
  */
 import { lauxlib, lua, type LuaState, pushStr, toStr } from "./lua.ts";
+import { openCmsgpack, openStruct } from "./libs_pack.ts";
 
-/** Registers `bit` and `cjson` as globals (before the globals are made read-only). */
+/** Registers `bit`, `cjson`, `cmsgpack` and `struct` as globals (before globals are made read-only). */
 export function openShims(L: LuaState): void {
   openBit(L);
   openCjson(L);
+  openCmsgpack(L);
+  openStruct(L);
 }
 
 function setFn(L: LuaState, name: string, f: (L: LuaState) => number): void {
@@ -51,7 +54,7 @@ function openBit(L: LuaState): void {
   });
   setFn(L, "bswap", (L) => {
     const a = tobit(L, 1);
-    return ret(L, ((a >>> 24) | ((a >> 8) & 0xff00) | ((a & 0xff00) << 8) | (a << 24)));
+    return ret(L, (a >>> 24) | ((a >> 8) & 0xff00) | ((a & 0xff00) << 8) | (a << 24));
   });
   setFn(L, "tohex", (L) => {
     const a = tobit(L, 1);

@@ -62,7 +62,7 @@ const shortStrings = new Map<string, unknown>();
 
 /** Pushes a binary string. */
 export function pushStr(L: LuaState, s: string): void {
-  if (s.length > -1) {
+  if (s.length > 32) {
     lobject.pushsvalue2s(L, lstring.luaS_bless(L, toLuaBytes(s)));
     return;
   }

@@ -138,6 +138,8 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   const blocking = s.blocking;
   const blockEpoch = blocking.blockEpoch;
   s.callDepth++;
+  // A running snapshot saves the old values of the keys this write is about to change.
+  if (s.beforeWrite !== null && cmd.has(F.WRITE)) s.beforeWrite(c, cmd, argv);
   try {
     cmd.handler!(c, argv);
   } catch (e) {

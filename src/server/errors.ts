@@ -344,9 +344,7 @@ export const XGROUP_ENTRIESREAD = "ERR value for ENTRIESREAD must be positive or
 export const XSETID_SMALLER = "ERR The ID specified in XSETID is smaller than the target stream top item";
 export const XSETID_ENTRIES_ADDED =
   "ERR The entries_added specified in XSETID is smaller than the target stream length";
-export const XSETID_MAX_DELETED =
-  "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
-export const XSETID_EMPTY_ID = "ERR The ID specified in XSETID is smaller than the target stream top item";
+export const XSETID_MAX_DELETED = "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
 export const XREAD_UNBALANCED =
   "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified.";
 export const XREADGROUP_UNBALANCED =
@@ -356,14 +354,11 @@ export const XREAD_GT_WITHOUT_GROUP =
 export const XREAD_DOLLAR_IN_GROUP =
   "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.";
 export const XREAD_PLUS_IN_GROUP = "ERR The + ID is meaningful only for XREAD, not for XREADGROUP.";
-export const XREAD_NOACK_NO_GROUP = "ERR The NOACK option can only be used in XREADGROUP";
 export const XREAD_NO_GROUP_OPT = "ERR Missing GROUP option for XREADGROUP";
-export const XREAD_DELETED_KEY = "UNBLOCKED the stream key no longer exists";
 export const XCLAIM_BAD_IDLE = "ERR Invalid IDLE option argument for XCLAIM";
 export const XCLAIM_BAD_TIME = "ERR Invalid TIME option argument for XCLAIM";
 export const XCLAIM_BAD_RETRYCOUNT = "ERR Invalid RETRYCOUNT option argument for XCLAIM";
 export const XAUTOCLAIM_BAD_COUNT = "ERR COUNT must be > 0";
-export const XPENDING_BAD_IDLE = "ERR Invalid min-idle-time argument for XPENDING";
 export const XIDS_NUMIDS = "ERR Number of IDs must be a positive integer";
 export const XIDS_MISMATCH = "ERR The `numids` parameter must match the number of arguments";
 
@@ -371,9 +366,6 @@ export const XIDS_MISMATCH = "ERR The `numids` parameter must match the number o
 export function noGroup(key: string, group: string, cmd: string): string {
   return `NOGROUP No such key '${key}' or consumer group '${group}'${cmd}`;
 }
-
-/** "-UNBLOCKED the consumer group this client was blocked on no longer exists" (XREADGROUP). */
-export const XREADGROUP_GROUP_GONE = "UNBLOCKED the consumer group this client was blocked on no longer exists";
 export const XSETID_ENTRIES_ADDED_NEGATIVE = "ERR entries_added must be positive";
 export const XSETID_BELOW_MAX_DELETED = "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id";
 
@@ -386,6 +378,7 @@ export const SCRIPT_FLUSH_OPTION = "ERR SCRIPT FLUSH only support SYNC|ASYNC opt
 export const SCRIPT_RO_WRITE_FLAG = "ERR Can not execute a script with write flag using *_ro command.";
 export const FUNCTION_NOT_FOUND = "ERR Function not found";
 export const LIBRARY_NOT_FOUND = "ERR Library not found";
+export const FCALL_BAD_NUMKEYS = "ERR Bad number of keys provided";
 
 // ---- persistence (SAVE, BGSAVE, DEBUG RELOAD, DUMP, RESTORE) ----------------------------------------
 export const ERR_GENERIC = "ERR";
@@ -412,3 +405,5 @@ export function noGroupForKey(group: string, key: string): string {
 }
 export const XREAD_GROUP_ONLY = "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
 export const XREAD_NOACK_ONLY = "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
+export const STREAM_LIMIT_NO_STRATEGY = "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy";
+export const XTRIM_NO_STRATEGY = "ERR syntax error, XTRIM must be called with a trimming strategy";

@@ -81,6 +81,8 @@ export class Server implements DbHooks {
   inExec = false;
   /** Client-side caching state, created when a client first enables tracking (server/tracking.ts). */
   tracking: Tracking | null = null;
+  /** Called before every write command runs (a snapshot's copy-before-write); null when none. */
+  beforeWrite: ((c: Client, cmd: Command, argv: string[]) => void) | null = null;
   /** Blocked clients (BLPOP, BZPOPMIN, XREAD BLOCK, WAIT…) and the keys made ready for them. */
   readonly blocking: Blocking = new Blocking(this);
   private cronTimer: ReturnType<typeof setTimeout> | undefined;

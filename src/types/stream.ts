@@ -3,14 +3,14 @@
  * (last generated ID, max deleted ID, entries added, recorded first ID) and its consumer groups with
  * their pending entries lists (PEL) and consumers.
  *
- * Entries are an IdIndex (O(log n) seek, insert, delete). Redis stores entries in listpack nodes of
- * up to `stream-node-max-entries`; approximate (`~`) trimming removes whole nodes only, so a light
- * model of those nodes (per node: last ID, live and total entries) is kept to trim exactly as Redis
- * does. Everything here is pure data: no RESP, no keyspace.
+ * Entries are an EntryLog: blocks shaped like Redis's listpack nodes (up to `stream-node-max-entries`
+ * each), so approximate (`~`) trimming, which removes whole nodes only, trims exactly as Redis does.
+ * PELs are IdIndex B+trees (O(log n) per item). Everything here is pure data: no RESP, no keyspace.
  */
 import type { RObject } from "./value.ts";
 import { IdIndex } from "./stream_index.ts";
-import { idIncr, makeId, MIN_ID, type StreamId } from "./stream_id.ts";
+import { Block, EntryLog } from "./stream_log.ts";
+import { idIncr, MIN_ID, msOnlyId, type StreamId } from "./stream_id.ts";
 
 /** entries_read when unknown (SCG_INVALID_ENTRIES_READ). */
 export const INVALID_ENTRIES_READ = -1;
@@ -81,16 +81,12 @@ export type RefPolicy = "keepref" | "delref" | "acked";
 
 export class Stream implements RObject {
   readonly type = "stream" as const;
-  readonly entries = new IdIndex<string[]>();
+  readonly entries = new EntryLog();
   lastId: StreamId = MIN_ID;
   firstId: StreamId = MIN_ID;
   maxDeletedId: StreamId = MIN_ID;
   entriesAdded = 0;
   readonly groups = new Map<string, Group>();
-  // Listpack node model (see header): parallel arrays, in ID order.
-  nodeLast: StreamId[] = [];
-  nodeLive: number[] = [];
-  nodeTotal: number[] = [];
 
   get length(): number {
     return this.entries.size;
@@ -102,14 +98,18 @@ export class Stream implements RObject {
 
   clone(): Stream {
     const s = new Stream();
-    this.entries.forEach((id, fv) => s.entries.set(id, fv.slice()));
+    for (const b of this.entries.blocks) {
+      const nb = new Block();
+      nb.ids = b.ids.slice();
+      nb.fields = b.fields.slice();
+      nb.live = b.live;
+      s.entries.blocks.push(nb);
+    }
+    s.entries.size = this.entries.size;
     s.lastId = this.lastId;
     s.firstId = this.firstId;
     s.maxDeletedId = this.maxDeletedId;
     s.entriesAdded = this.entriesAdded;
-    s.nodeLast = this.nodeLast.slice();
-    s.nodeLive = this.nodeLive.slice();
-    s.nodeTotal = this.nodeTotal.slice();
     for (const g of this.groups.values()) {
       const ng = new Group(g.name, g.lastId, g.entriesRead);
       for (const c of g.consumers.values()) {
@@ -130,50 +130,15 @@ export class Stream implements RObject {
 
   /** Appends an entry whose ID is above `lastId` (the caller checked). */
   append(id: StreamId, fields: string[], nodeMaxEntries: number): void {
-    this.entries.set(id, fields);
+    this.entries.append(id, fields, nodeMaxEntries);
     if (this.entries.size === 1) this.firstId = id;
     this.lastId = id;
     this.entriesAdded++;
-    const n = this.nodeLast.length;
-    if (n === 0 || (nodeMaxEntries > 0 && this.nodeTotal[n - 1] >= nodeMaxEntries)) {
-      this.nodeLast.push(id);
-      this.nodeLive.push(1);
-      this.nodeTotal.push(1);
-    } else {
-      this.nodeLast[n - 1] = id;
-      this.nodeLive[n - 1]++;
-      this.nodeTotal[n - 1]++;
-    }
-  }
-
-  /** Index of the node holding `id` (the first node whose last ID ≥ id). */
-  private nodeOf(id: StreamId): number {
-    const a = this.nodeLast;
-    let lo = 0;
-    let hi = a.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (a[mid] < id) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private nodeRemoveOne(id: StreamId): void {
-    const i = this.nodeOf(id);
-    if (i >= this.nodeLive.length) return;
-    if (--this.nodeLive[i] === 0) {
-      this.nodeLast.splice(i, 1);
-      this.nodeLive.splice(i, 1);
-      this.nodeTotal.splice(i, 1);
-    }
   }
 
   /** Removes one entry (no counters besides length and nodes); true when it existed. */
   private removeEntry(id: StreamId): boolean {
-    if (!this.entries.delete(id)) return false;
-    this.nodeRemoveOne(id);
-    return true;
+    return this.entries.delete(id);
   }
 
   /** Recomputes the recorded first ID after removals. */
@@ -222,30 +187,28 @@ export class Stream implements RObject {
     if (a.policy === "acked" && this.groups.size !== 0) return this.trimAcked(a);
     let deleted = 0;
     const delref = a.policy === "delref" && this.groups.size !== 0;
-    while (this.nodeLast.length !== 0) {
-      if (a.strategy === "maxlen" && this.length <= a.maxlen) break;
-      const entries = this.nodeLive[0];
+    const maxlen = a.strategy === "maxlen";
+    const bl = this.entries.blocks;
+    while (bl.length !== 0) {
+      if (maxlen && this.length <= a.maxlen) break;
+      const blk = bl[0];
+      const entries = blk.live;
       if (a.limit && deleted + entries > a.limit) break;
-      const removeNode = a.strategy === "maxlen" ? this.length - entries >= a.maxlen : this.nodeLast[0] < a.minid;
+      const removeNode = maxlen ? this.length - entries >= a.maxlen : blk.ids[blk.ids.length - 1] < a.minid;
       if (removeNode) {
-        const lastOfNode = this.nodeLast[0];
-        const ids = this.entries.idsInRange(MIN_ID, lastOfNode);
-        for (const id of ids) {
-          this.entries.delete(id);
-          if (delref) this.dropReferences(id);
+        if (delref) {
+          for (let i = 0; i < blk.ids.length; i++) if (blk.fields[i] !== null) this.dropReferences(blk.ids[i]);
         }
-        this.nodeLast.shift();
-        this.nodeLive.shift();
-        this.nodeTotal.shift();
-        deleted += entries;
+        deleted += this.entries.dropFirstBlock();
         continue;
       }
       if (a.approx) break;
       // Exact: remove entries from within this node, then stop.
-      const ids = this.entries.idsInRange(MIN_ID, this.nodeLast[0]);
-      for (const id of ids) {
-        if (a.strategy === "maxlen" ? this.length <= a.maxlen : id >= a.minid) break;
-        this.removeEntry(id);
+      for (let i = 0; i < blk.ids.length; i++) {
+        if (blk.fields[i] === null) continue;
+        const id = blk.ids[i];
+        if (maxlen ? this.length <= a.maxlen : id >= a.minid) break;
+        this.entries.delete(id);
         if (delref) this.dropReferences(id);
         deleted++;
       }
@@ -331,7 +294,7 @@ export class Stream implements RObject {
       const lo = ((last.charCodeAt(4) << 24) | (last.charCodeAt(5) << 16) | (last.charCodeAt(6) << 8) |
         last.charCodeAt(7)) >>> 0;
       const lastMs = hi * 4294967296 + lo;
-      if (now > lastMs) return makeId(now, 0);
+      if (now > lastMs) return msOnlyId(now);
     }
     return idIncr(last);
   }

@@ -1,0 +1,212 @@
+/**
+ * Redis Functions commands (functions.c): FCALL, FCALL_RO and FUNCTION LOAD | DELETE | LIST | DUMP |
+ * RESTORE | FLUSH | KILL | STATS. The library registry lives in src/script/functions.ts.
+ */
+import type { CommandDef } from "./table.ts";
+import type { Client } from "../server/client.ts";
+import { engineOf, SF } from "../script/engine.ts";
+import {
+  deleteLibrary,
+  dumpFunctions,
+  flushFunctions,
+  FUNCTION_FLAGS,
+  functionsOf,
+  loadLibrary,
+  parseFunctionPayload,
+} from "../script/functions.ts";
+import { parseNumKeys } from "./scripting.ts";
+import {
+  FCALL_BAD_NUMKEYS,
+  FUNCTION_NOT_FOUND,
+  LIBRARY_NOT_FOUND,
+  NOTBUSY,
+  SCRIPT_RO_WRITE_FLAG,
+} from "../server/errors.ts";
+import { stringMatch } from "../util/glob.ts";
+
+function fcall(c: Client, argv: string[], ro: boolean): void {
+  const fn = functionsOf(c.server).functions.get(argv[1]);
+  if (!fn) {
+    c.addError(FUNCTION_NOT_FOUND);
+    return;
+  }
+  const numkeys = parseNumKeys(c, argv, FCALL_BAD_NUMKEYS);
+  if (numkeys < 0) return;
+  if (ro && !(fn.flags & SF.NO_WRITES)) {
+    c.addError(SCRIPT_RO_WRITE_FLAG);
+    return;
+  }
+  engineOf(c.server).runFunction(
+    fn.ref,
+    {
+      caller: c,
+      funcname: fn.name,
+      flags: fn.flags,
+      readOnly: ro || (fn.flags & SF.NO_WRITES) !== 0,
+      start: c.server.lastCallEnd,
+    },
+    argv,
+    3,
+    3 + numkeys,
+    true,
+  );
+}
+
+function functionLoad(c: Client, argv: string[]): void {
+  let replace = false;
+  let i = 2;
+  if (argv.length > 3) {
+    if (argv[2].toLowerCase() !== "replace") {
+      c.addError(`ERR Unknown option given: ${argv[2]}`);
+      return;
+    }
+    replace = true;
+    i = 3;
+  }
+  if (argv.length > i + 1) {
+    c.addError("ERR Function LOAD got too many arguments");
+    return;
+  }
+  const r = loadLibrary(c.server, argv[i], replace);
+  if (typeof r === "string") c.addBulk(r);
+  else c.addError(r.error);
+}
+
+function functionDelete(c: Client, argv: string[]): void {
+  if (deleteLibrary(c.server, argv[2])) c.addOk();
+  else c.addError(LIBRARY_NOT_FOUND);
+}
+
+function functionList(c: Client, argv: string[]): void {
+  let withCode = false;
+  let pattern: string | null = null;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if (!withCode && a === "withcode") {
+      withCode = true;
+      continue;
+    }
+    if (pattern === null && a === "libraryname") {
+      if (i >= argv.length - 1) {
+        c.addError("ERR library name argument was not given");
+        return;
+      }
+      pattern = argv[++i];
+      continue;
+    }
+    c.addError(`ERR Unknown argument ${argv[i]}`);
+    return;
+  }
+  const libs = [...functionsOf(c.server).libraries.values()].filter((l) =>
+    pattern === null || stringMatch(pattern, l.name)
+  );
+  c.addArrayLen(libs.length);
+  for (const lib of libs) {
+    c.addMapLen(withCode ? 4 : 3);
+    c.addBulk("library_name");
+    c.addBulk(lib.name);
+    c.addBulk("engine");
+    c.addBulk("LUA");
+    c.addBulk("functions");
+    c.addArrayLen(lib.functions.size);
+    for (const f of lib.functions.values()) {
+      c.addMapLen(3);
+      c.addBulk("name");
+      c.addBulk(f.name);
+      c.addBulk("description");
+      c.addBulkOrNull(f.description);
+      c.addBulk("flags");
+      const names = FUNCTION_FLAGS.filter(([, bit]) => f.flags & bit).map(([n]) => n);
+      c.addSetLen(names.length);
+      for (const n of names) c.addStatus(n);
+    }
+    if (withCode) {
+      c.addBulk("library_code");
+      c.addBulk(lib.code);
+    }
+  }
+}
+
+function functionDump(c: Client): void {
+  const p = dumpFunctions(c.server);
+  let s = "";
+  for (let i = 0; i < p.length; i++) s += String.fromCharCode(p[i]);
+  c.addBulk(s);
+}
+
+function functionRestore(c: Client, argv: string[]): void {
+  let policy = "append";
+  if (argv.length > 4) {
+    c.addError("ERR syntax error");
+    return;
+  }
+  if (argv.length === 4) {
+    policy = argv[3].toLowerCase();
+    if (policy !== "flush" && policy !== "append" && policy !== "replace") {
+      c.addError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+      return;
+    }
+  }
+  const bytes = new Uint8Array(argv[2].length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = argv[2].charCodeAt(i);
+  const codes = parseFunctionPayload(bytes);
+  if (typeof codes === "string") {
+    c.addError(codes);
+    return;
+  }
+  const server = c.server;
+  // Loaded atomically: on any error the previous libraries come back.
+  const saved = [...functionsOf(server).libraries.values()].map((l) => l.code);
+  const restorePrevious = () => {
+    flushFunctions(server);
+    for (const code of saved) loadLibrary(server, code, true);
+  };
+  if (policy === "flush") flushFunctions(server);
+  for (const code of codes) {
+    const r = loadLibrary(server, code, policy === "replace");
+    if (typeof r !== "string") {
+      restorePrevious();
+      c.addError(r.error);
+      return;
+    }
+  }
+  c.addOk();
+}
+
+function functionFlush(c: Client, argv: string[]): void {
+  if (argv.length > 3 || (argv.length === 3 && !["sync", "async"].includes(argv[2].toLowerCase()))) {
+    c.addError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+    return;
+  }
+  flushFunctions(c.server);
+  c.addOk();
+}
+
+function functionStats(c: Client): void {
+  const st = functionsOf(c.server);
+  c.addMapLen(2);
+  c.addBulk("running_script");
+  c.addNull();
+  c.addBulk("engines");
+  c.addMapLen(1);
+  c.addBulk("LUA");
+  c.addMapLen(2);
+  c.addBulk("libraries_count");
+  c.addInt(st.libraries.size);
+  c.addBulk("functions_count");
+  c.addInt(st.functions.size);
+}
+
+export const commands: CommandDef[] = [
+  { name: "fcall", handler: (c, argv) => fcall(c, argv, false) },
+  { name: "fcall_ro", handler: (c, argv) => fcall(c, argv, true) },
+  { name: "function|load", handler: functionLoad },
+  { name: "function|delete", handler: functionDelete },
+  { name: "function|list", handler: functionList },
+  { name: "function|dump", handler: (c) => functionDump(c) },
+  { name: "function|restore", handler: functionRestore },
+  { name: "function|flush", handler: functionFlush },
+  // A function never runs while another client's command is processed (see scripting.ts).
+  { name: "function|kill", handler: (c) => c.addError(NOTBUSY) },
+  { name: "function|stats", handler: (c) => functionStats(c) },
+];

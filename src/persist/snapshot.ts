@@ -1,0 +1,263 @@
+/**
+ * Point-in-time snapshots without fork (DESIGN.md §5), used by BGSAVE and `save` points.
+ *
+ * At the start the key list of every database is frozen (an array of key references, no values).
+ * A walk serializes those keys in slices of about 1 ms per event-loop tick. Before a write command
+ * runs, `beforeWrite` serializes the old value of each of its keys the walk has not reached
+ * (copy-before-write); keys created after the start are remembered as "born" and never saved.
+ * Writes whose keys cannot be known in advance (FLUSHALL, SWAPDB, cross-db COPY, keyless writes,
+ * or any write while clients are blocked, whose wakeups modify other keys) first finish the walk
+ * synchronously. Keys deleted by expiry before the walk reaches them were already expired, so
+ * leaving them out loads the same dataset.
+ *
+ * Serialized bytes stream to a writer child process (writer_child.ts) through its stdin; the child
+ * appends the CRC, fsyncs and renames the file atomically.
+ */
+import type { Server } from "../server/server.ts";
+import type { Client } from "../server/client.ts";
+import type { Command } from "../commands/table.ts";
+import { extractKeys } from "../commands/keys_extract.ts";
+import { ByteWriter } from "./bytes_io.ts";
+import { OP } from "./rdb_format.ts";
+import { type RdbWriteOptions, writeAux, writeHeader, writeKeyValue, writeLen } from "./rdb_write.ts";
+import { WRITER_SUBCOMMAND } from "./writer_child.ts";
+
+/** Commands that touch keys outside what their key specs say: finish the walk before them. */
+const FINISH_FIRST = new Set(["flushall", "flushdb", "swapdb", "copy", "move", "debug", "restore-asking"]);
+
+const SLICE_MS = 1;
+
+/**
+ * A string set split into many small Sets by a hash of the key: one big Set rehashes all its entries
+ * at once when it grows (measured: an 80 ms stall at 300k keys); small partitions keep each rehash
+ * short, so the walk never stalls the event loop.
+ */
+class KeySet {
+  private readonly parts: Set<string>[];
+  private readonly mask: number;
+
+  constructor(expected: number) {
+    let n = 1;
+    while (n * 8192 < expected) n *= 2;
+    this.parts = Array.from({ length: n }, () => new Set<string>());
+    this.mask = n - 1;
+  }
+
+  private part(key: string): Set<string> {
+    if (this.mask === 0) return this.parts[0];
+    let h = 0x811c9dc5;
+    const len = key.length;
+    const step = len > 32 ? Math.floor(len / 32) : 1;
+    for (let i = 0; i < len; i += step) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+    h = Math.imul(h ^ len, 16777619);
+    return this.parts[(h >>> 0) & this.mask];
+  }
+
+  has(key: string): boolean {
+    return this.part(key).has(key);
+  }
+
+  add(key: string): void {
+    this.part(key).add(key);
+  }
+}
+
+interface DbWalk {
+  id: number;
+  keys: string[];
+  pos: number;
+  /** Keys already saved (by the walk or before a write). */
+  done: KeySet;
+  /** Keys created after the snapshot started. */
+  born: KeySet;
+  /** SELECTDB/RESIZEDB written. */
+  announced: boolean;
+}
+
+/** How the child process is started: `deno run` from source, or our compiled binary. */
+function writerCommand(args: string[]): Deno.Command {
+  const exe = Deno.execPath();
+  const base = exe.replace(/^.*\//, "");
+  const full = /^deno(\.exe)?$/.test(base)
+    ? ["run", "--allow-read", "--allow-write", new URL("./writer_child.ts", import.meta.url).href, ...args]
+    : [WRITER_SUBCOMMAND, ...args];
+  return new Deno.Command(exe, { args: full, stdin: "piped", stdout: "piped", stderr: "piped" });
+}
+
+/** One running snapshot. */
+export class Snapshot {
+  private readonly walks: DbWalk[];
+  private readonly out = new ByteWriter(1 << 16);
+  private current = -1;
+  private walkDone = false;
+  private child: Deno.ChildProcess | null = null;
+  private aborted = false;
+  private failure: string | undefined;
+  /** Resolves with undefined on success or an error text. */
+  readonly done: Promise<string | undefined>;
+  private resolveDone!: (err: string | undefined) => void;
+  private wake: (() => void) | null = null;
+  /** Keys saved so far (INFO current_save_keys_processed). */
+  keysProcessed = 0;
+  readonly keysTotal: number;
+
+  constructor(
+    private readonly server: Server,
+    private readonly opts: RdbWriteOptions & { checksum: boolean; redisVer: string },
+    private readonly tmp: string,
+    private readonly final: string,
+  ) {
+    this.walks = server.dbs.map((db) => ({
+      id: db.id,
+      keys: db.dict.keys.slice(),
+      pos: 0,
+      done: new KeySet(db.dict.keys.length),
+      born: new KeySet(db.dict.keys.length),
+      announced: false,
+    }));
+    this.keysTotal = this.walks.reduce((n, w) => n + w.keys.length, 0);
+    this.done = new Promise((r) => this.resolveDone = r);
+    const w = this.out;
+    writeHeader(w, opts.version);
+    writeAux(w, "redis-ver", opts.redisVer, opts);
+    writeAux(w, "redis-bits", "64", opts);
+    writeAux(w, "ctime", String(Math.floor(Date.now() / 1000)), opts);
+    writeAux(w, "used-mem", String(Deno.memoryUsage().heapUsed), opts);
+    writeAux(w, "aof-base", "0", opts);
+  }
+
+  /** Starts the child and the walk. */
+  start(): void {
+    try {
+      this.child = writerCommand([this.tmp, this.final, this.opts.checksum ? "1" : "0"]).spawn();
+    } catch (e) {
+      this.resolveDone(e instanceof Error ? e.message : String(e));
+      return;
+    }
+    this.pump().then(
+      (err) => this.resolveDone(err),
+      (e) => this.resolveDone(e instanceof Error ? e.message : String(e)),
+    );
+  }
+
+  /** Stops the snapshot (SHUTDOWN, FLUSHALL in Redis kills the child): the temp file is removed. */
+  abort(): void {
+    this.aborted = true;
+    try {
+      this.child?.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    this.wake?.();
+  }
+
+  /** Serializes one key of walk `w` (its current value, unchanged since the start). */
+  private saveKey(w: DbWalk, key: string): void {
+    w.done.add(key);
+    const db = this.server.dbs[w.id];
+    const i = db.dict.index.get(key);
+    if (i === undefined) return; // expired and deleted meanwhile
+    if (this.current !== w.id) {
+      this.out.u8(OP.SELECTDB);
+      writeLen(this.out, w.id);
+      if (!w.announced) {
+        this.out.u8(OP.RESIZEDB);
+        writeLen(this.out, w.keys.length);
+        writeLen(this.out, Math.min(w.keys.length, db.expires.keys.length));
+      }
+      w.announced = true;
+      this.current = w.id;
+    }
+    try {
+      writeKeyValue(this.out, key, db.dict.vals[i], db.getExpire(key), this.opts);
+    } catch (e) {
+      // A value this format cannot hold: the save fails (commands keep running).
+      this.failure ??= e instanceof Error ? e.message : String(e);
+      this.abort();
+      return;
+    }
+    this.keysProcessed++;
+  }
+
+  /** Walks until `deadline` (performance.now() ms; Infinity = to the end). Returns true when finished. */
+  private walk(deadline: number): boolean {
+    const delay = this.server.config.num("rdb-key-save-delay");
+    for (const w of this.walks) {
+      while (w.pos < w.keys.length) {
+        if (this.aborted) return true;
+        const key = w.keys[w.pos++];
+        if (!w.done.has(key) && !w.born.has(key)) this.saveKey(w, key);
+        if (delay !== 0 && deadline !== Infinity) return false; // one key per tick (tests)
+        if ((w.pos & 15) === 0 && performance.now() > deadline) return false;
+      }
+    }
+    this.walkDone = true;
+    return true;
+  }
+
+  /** Serializes everything the walk has not reached yet, now (before a bulk change of the keyspace). */
+  finishWalk(): void {
+    if (this.walkDone || this.aborted) return;
+    this.walk(Infinity);
+    this.wake?.();
+  }
+
+  /** Copy-before-write: called before a write command runs. */
+  beforeWrite(c: Client, cmd: Command, argv: string[]): void {
+    if (this.walkDone || this.aborted) return;
+    const keys = extractKeys(cmd, argv);
+    if (keys.length === 0 || FINISH_FIRST.has(cmd.name) || this.server.blocking.blockedCount !== 0) {
+      return this.finishWalk();
+    }
+    const w = this.walks[c.db.id];
+    const db = c.db;
+    for (const k of keys) {
+      const key = argv[k.pos];
+      if (key === undefined || w.done.has(key) || w.born.has(key)) continue;
+      if (db.dict.index.has(key)) this.saveKey(w, key);
+      else w.born.add(key);
+    }
+  }
+
+  /** The async loop: walk a slice, ship the bytes, yield; then EOF and wait for the child. */
+  private async pump(): Promise<string | undefined> {
+    const child = this.child!;
+    const writer = child.stdin.getWriter();
+    const stdout = new Response(child.stdout).text();
+    const stderr = new Response(child.stderr).text();
+    try {
+      while (!this.aborted) {
+        const finished = this.walkDone || this.walk(performance.now() + SLICE_MS);
+        if (finished) this.out.u8(OP.EOF);
+        if (this.out.pos > 0) {
+          const chunk = this.out.view().slice();
+          this.out.reset();
+          await writer.write(chunk);
+        }
+        if (finished) break;
+        const delay = this.server.config.num("rdb-key-save-delay");
+        await new Promise<void>((r) => {
+          this.wake = r;
+          setTimeout(r, delay > 0 ? Math.max(1, Math.round(delay / 1000)) : 0);
+        });
+        this.wake = null;
+      }
+      if (this.aborted) throw new Error(this.failure ?? "snapshot aborted");
+      await writer.close();
+    } catch (e) {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // gone
+      }
+      await child.status;
+      await Deno.remove(this.tmp).catch(() => {});
+      return e instanceof Error ? e.message : String(e);
+    }
+    const status = await child.status;
+    const text = (await stdout).trim();
+    await stderr;
+    if (!status.success || text !== "ok") return text.replace(/^error /, "") || `writer exited with ${status.code}`;
+    return undefined;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The snapshot writer process (DESIGN.md §5): started by the server with `Deno.Command` as
+ * `<deno> run -A writer_child.ts <temp> <final> <checksum 0|1>` (or, in a compiled binary, as
+ * `<binary> __rdb-writer <temp> <final> <checksum>`). It reads the RDB stream (everything up to and
+ * including the EOF opcode) from stdin, appends the CRC-64 footer (zeros when checksums are off),
+ * fsyncs the temp file, renames it over the final path and prints "ok". Any failure prints the
+ * error and exits with status 1, removing the temp file.
+ */
+import { Crc64 } from "./crc64.ts";
+
+/** The internal subcommand name a compiled binary dispatches on. */
+export const WRITER_SUBCOMMAND = "__rdb-writer";
+
+/** Runs the writer with `[temp, final, checksum]`; resolves with the exit status. */
+export async function runRdbWriter(args: string[]): Promise<number> {
+  const [tmp, final, checksum] = args;
+  const crc = checksum === "1" ? new Crc64() : null;
+  let f: Deno.FsFile | null = null;
+  try {
+    f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+    let total = 0;
+    for await (const chunk of Deno.stdin.readable) {
+      crc?.update(chunk);
+      let off = 0;
+      while (off < chunk.length) off += await f.write(chunk.subarray(off));
+      total += chunk.length;
+    }
+    if (total < 10) throw new Error("truncated snapshot stream");
+    const footer = new Uint8Array(8);
+    crc?.writeLE(footer, 0);
+    await f.write(footer);
+    await f.sync();
+    f.close();
+    f = null;
+    await Deno.rename(tmp, final);
+    await Deno.stdout.write(new TextEncoder().encode("ok\n"));
+    return 0;
+  } catch (e) {
+    f?.close();
+    await Deno.remove(tmp).catch(() => {});
+    await Deno.stdout.write(new TextEncoder().encode(`error ${e instanceof Error ? e.message : e}\n`));
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await runRdbWriter(Deno.args));

@@ -1,0 +1,175 @@
+/**
+ * BGSAVE without fork: the file holds the dataset as it was when BGSAVE started, whatever writes
+ * run while the (deliberately slowed) walk is in progress — overwrites, deletes, TTL changes, new
+ * keys, MULTI/EXEC, FLUSHALL — and `save` points trigger it from cron.
+ */
+import assert from "node:assert/strict";
+import { withServer } from "../helpers/server.ts";
+import type { RawClient } from "../helpers/resp.ts";
+import { haveRedis } from "../helpers/oracle.ts";
+import { setRdbTargetVersion } from "../../src/persist/persistence.ts";
+import { run, snapshot, until } from "./helpers.ts";
+import { strToBytes } from "../../src/resp/bytes.ts";
+
+async function fill(c: RawClient): Promise<void> {
+  await c.call("DEBUG", "POPULATE", 150, "k", 10);
+  for (let i = 0; i < 20; i++) {
+    await run(c, [["RPUSH", `list${i}`, "a", "b", String(i)], ["HSET", `h${i}`, "f", String(i)], [
+      "ZADD",
+      `z${i}`,
+      String(i),
+      "m",
+    ]]);
+  }
+  await c.call("EXPIRE", "k:1", 10000);
+  await c.call("SELECT", 2);
+  await c.call("DEBUG", "POPULATE", 30, "two", 5);
+  await c.call("SELECT", 0);
+}
+
+function inProgress(info: unknown): boolean {
+  return /rdb_bgsave_in_progress:1/.test(info as string);
+}
+
+async function finished(c: RawClient): Promise<void> {
+  await until(async () => !inProgress(await c.call("INFO", "persistence")), 20000);
+  assert.match((await c.call("INFO", "persistence")) as string, /rdb_last_bgsave_status:ok/);
+}
+
+Deno.test("BGSAVE: writes during the walk do not leak into the snapshot", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "persist-" });
+  await withServer(async (srv, c) => {
+    setRdbTargetVersion(srv.server, 10); // so redis-check-rdb (7.0) can verify the file too
+    await fill(c);
+    const before = await snapshot(c, [0, 2]);
+    assert.equal(await c.call("CONFIG", "SET", "rdb-key-save-delay", 2000), "OK");
+    assert.equal(await c.call("BGSAVE"), "Background saving started");
+    assert.deepEqual(await c.call("BGSAVE"), { error: "ERR Background save already in progress" });
+    assert.deepEqual(await c.call("SAVE"), { error: "ERR Background save already in progress" });
+    let concurrent = 0;
+    for (let i = 149; i >= 0; i -= 3) {
+      if (inProgress(await c.call("INFO", "persistence"))) concurrent++;
+      await run(c, [
+        ["SET", `k:${i}`, "overwritten"],
+        ["DEL", `k:${i - 1}`],
+        ["PEXPIRE", `k:${i - 2}`, "5000"],
+        ["SET", `new:${i}`, "x"],
+      ]);
+      if (i % 30 === 0) {
+        await run(c, [
+          ["RPUSH", `list${i / 30}`, "more"],
+          ["HSET", `h${i / 30}`, "g", "1"],
+          ["MULTI"],
+          [
+            "ZADD",
+            `z${i / 30}`,
+            "99",
+            "n",
+          ],
+          ["DEL", `list${i / 30 + 5}`],
+          ["EXEC"],
+        ]);
+      }
+    }
+    await c.call("SELECT", 2);
+    await c.call("FLUSHDB");
+    await c.call("SELECT", 0);
+    assert.ok(concurrent > 10, `writes ran while the snapshot was in progress (${concurrent})`);
+    const info = await c.call("INFO", "persistence");
+    assert.match(info as string, /current_save_keys_total:240\r\n/);
+    await finished(c);
+    const check = new Deno.Command("redis-check-rdb", { args: [`${dir}/dump.rdb`], stdout: "piped" }).outputSync();
+    if (haveRedis()) assert.ok(check.success, new TextDecoder().decode(check.stdout));
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
+    assert.deepEqual(await snapshot(c, [0, 2]), before);
+  }, { config: { dir, "enable-debug-command": "yes" } });
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("BGSAVE: FLUSHALL during the walk; save points trigger a background save", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "persist-" });
+  await withServer(async (_srv, c) => {
+    await fill(c);
+    const before = await snapshot(c, [0, 2]);
+    await c.call("CONFIG", "SET", "rdb-key-save-delay", 2000);
+    assert.equal(await c.call("BGSAVE"), "Background saving started");
+    assert.equal(await c.call("FLUSHALL"), "OK");
+    await c.call("SET", "after", "1");
+    await finished(c);
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
+    assert.deepEqual(await snapshot(c, [0, 2]), before);
+
+    await c.call("CONFIG", "SET", "rdb-key-save-delay", 0);
+    await c.call("CONFIG", "SET", "save", "1 1");
+    await c.call("SET", "sp", "1");
+    const saves = Number(((await c.call("INFO", "persistence")) as string).match(/rdb_saves:(\d+)/)![1]);
+    await until(async () => {
+      const m = ((await c.call("INFO", "persistence")) as string).match(/rdb_saves:(\d+)/)!;
+      return Number(m[1]) > saves;
+    }, 8000);
+    await finished(c);
+    await c.call("DEL", "sp");
+    await c.call("CONFIG", "SET", "save", "");
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
+    assert.equal(await c.call("GET", "sp"), "1");
+  }, { config: { dir, "enable-debug-command": "yes" } });
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("writer child via the main entrypoint's internal subcommand: CRC footer, atomic rename, errors", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "persist-" });
+  const { parseRdb } = await import("../../src/persist/rdb_file.ts");
+  const body = strToBytes("REDIS0012\xfa\x09redis-ver\x058.2.4\xff");
+  const spawn = async (tmp: string, final: string) => {
+    const p = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../../src/main.ts", import.meta.url).pathname, "__rdb-writer", tmp, final, "1"],
+      stdin: "piped",
+      stdout: "piped",
+    }).spawn();
+    const w = p.stdin.getWriter();
+    await w.write(body);
+    await w.close();
+    const out = await p.output();
+    return { code: out.code, text: new TextDecoder().decode(out.stdout) };
+  };
+  try {
+    const r = await spawn(`${dir}/tmp.rdb`, `${dir}/dump.rdb`);
+    assert.equal(r.code, 0);
+    assert.equal(r.text, "ok\n");
+    const data = Deno.readFileSync(`${dir}/dump.rdb`);
+    assert.equal(data.length, body.length + 8);
+    const parsed = parseRdb(data, {
+      limits: {
+        set: { maxIntsetEntries: 512, maxListpackEntries: 128, maxListpackValue: 64 },
+        zset: { maxListpackEntries: 128, maxListpackValue: 64 },
+        hashEntries: 128,
+        hashValue: 64,
+        listFill: -2,
+      },
+      databases: 16,
+      now: Date.now(),
+      dropExpired: true,
+      verifyChecksum: true,
+    });
+    assert.equal(parsed.aux.get("redis-ver"), "8.2.4");
+    assert.throws(() => Deno.statSync(`${dir}/tmp.rdb`));
+    const bad = await spawn(`${dir}/nodir/tmp.rdb`, `${dir}/nodir/dump.rdb`);
+    assert.equal(bad.code, 1);
+    assert.match(bad.text, /^error /);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("BGSAVE into a directory that disappeared: status err, data untouched", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "persist-" });
+  await withServer(async (_srv, c) => {
+    await c.call("SET", "a", "1");
+    Deno.removeSync(dir, { recursive: true });
+    assert.equal(await c.call("BGSAVE"), "Background saving started");
+    await until(async () => !inProgress(await c.call("INFO", "persistence")), 20000);
+    assert.match((await c.call("INFO", "persistence")) as string, /rdb_last_bgsave_status:err/);
+    assert.equal(await c.call("GET", "a"), "1");
+    assert.deepEqual(await c.call("SAVE"), { error: "ERR" });
+  }, { config: { dir } });
+});

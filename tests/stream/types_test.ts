@@ -1,0 +1,94 @@
+/**
+ * The stream data structures without a server: ID encoding (order, text form, 64-bit edges,
+ * increment/decrement carries, Redis's string2ull leniency), EntryLog seeks across deleted entries
+ * and dropped blocks against a sorted-array model, and IdIndex against a Map + sort model.
+ */
+import assert from "node:assert/strict";
+import { formatId, idDecr, idIncr, makeId, MAX_ID, MIN_ID, parseIdText, parseU64 } from "../../src/types/stream_id.ts";
+import { EntryLog } from "../../src/types/stream_log.ts";
+import { IdIndex } from "../../src/types/stream_index.ts";
+
+Deno.test("stream IDs: text form, order, 64-bit edges, carries, parsing", () => {
+  assert.equal(formatId(makeId(1, 2)), "1-2");
+  assert.equal(formatId(MAX_ID), "18446744073709551615-18446744073709551615");
+  assert.equal(formatId(makeId(2n ** 53n + 1n, 0)), "9007199254740993-0");
+  assert.ok(makeId(1, 2 ** 40) < makeId(2, 0));
+  assert.ok(makeId(255, 0) < makeId(256, 0));
+  assert.equal(formatId(idIncr(makeId(1, 2n ** 64n - 1n))!), "2-0");
+  assert.equal(formatId(idDecr(makeId(2, 0))!), "1-18446744073709551615");
+  assert.equal(idIncr(MAX_ID), null);
+  assert.equal(idDecr(MIN_ID), null);
+  assert.equal(parseU64("18446744073709551615"), 18446744073709551615n);
+  assert.equal(parseU64("18446744073709551616"), null);
+  assert.equal(parseU64("007"), 7);
+  assert.equal(parseU64("-1"), null);
+  assert.equal(parseU64(""), null);
+  assert.equal(formatId(parseIdText("5", "max", true)!.id), "5-18446744073709551615");
+  assert.equal(parseIdText("-", "min", true), null);
+  assert.equal(parseIdText("+", "min", false)!.id, MAX_ID);
+  assert.deepEqual(parseIdText("5-*", "min", true, true), { id: makeId(5, 0), seqGiven: false });
+  assert.equal(parseIdText("5-*", "min", true, false), null);
+  assert.equal(parseIdText("1-2-3", "min", true), null);
+  assert.equal(parseIdText("1".repeat(128), "min", true), null);
+});
+
+Deno.test("EntryLog: seeks and walks match a sorted-array model through deletes and block drops", () => {
+  const log = new EntryLog();
+  const model: number[] = [];
+  let seed = 7;
+  const rnd = (k: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % k;
+  };
+  for (let i = 1; i <= 2000; i++) {
+    log.append(makeId(i, 0), ["f", String(i)], 10);
+    model.push(i);
+  }
+  for (let k = 0; k < 1500; k++) {
+    const v = 1 + rnd(2000);
+    const had = model.includes(v);
+    assert.equal(log.delete(makeId(v, 0)), had);
+    if (had) model.splice(model.indexOf(v), 1);
+  }
+  assert.equal(log.size, model.length);
+  for (const b of log.blocks) assert.ok(b.live > 0);
+  for (let q = 0; q <= 2001; q += 7) {
+    const ge = log.seekGE(makeId(q, 0));
+    const want = model.find((x) => x >= q);
+    assert.equal(ge.valid ? ge.member : undefined, want === undefined ? undefined : makeId(want, 0));
+    const le = log.seekLE(makeId(q, 0));
+    const wantLe = [...model].reverse().find((x) => x <= q);
+    assert.equal(le.valid ? le.member : undefined, wantLe === undefined ? undefined : makeId(wantLe, 0));
+  }
+  const walked: number[] = [];
+  for (const c = log.seekGE(MIN_ID); c.valid; c.next()) walked.push(Number(c.fields[1]));
+  assert.deepEqual(walked, model);
+  const back: number[] = [];
+  for (const c = log.seekLE(MAX_ID); c.valid; c.prev()) back.push(Number(c.fields[1]));
+  assert.deepEqual(back, [...model].reverse());
+  assert.equal(log.first(), makeId(model[0], 0));
+  assert.equal(log.last(), makeId(model[model.length - 1], 0));
+});
+
+Deno.test("IdIndex: ordered map operations match a Map + sort model", () => {
+  const x = new IdIndex<number>();
+  const m = new Map<string, number>();
+  for (let i = 0; i < 3000; i++) {
+    const id = makeId((i * 7919) % 1000, i % 3);
+    if (i % 4 === 3) {
+      assert.equal(x.delete(id), m.delete(id));
+    } else {
+      x.set(id, i);
+      m.set(id, i);
+    }
+  }
+  const sorted = [...m.keys()].sort();
+  assert.equal(x.size, m.size);
+  assert.equal(x.first(), sorted[0]);
+  assert.equal(x.last(), sorted[sorted.length - 1]);
+  const lo = makeId(100, 0);
+  const hi = makeId(500, 1);
+  assert.deepEqual(x.idsInRange(lo, hi), sorted.filter((k) => k >= lo && k <= hi));
+  assert.equal(x.countRange(lo, hi), sorted.filter((k) => k >= lo && k <= hi).length);
+  for (const k of sorted) assert.equal(x.get(k), m.get(k));
+});
