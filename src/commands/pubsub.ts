@@ -49,7 +49,7 @@ function confirm(c: Client, kind: string, channel: string | null, count: number)
 function countFor(c: Client, kind: ChannelKind): number {
   const subs = subsOf(c);
   if (subs === undefined) return 0;
-  return kind === "shard" ? subs.total : subs.count;
+  return kind === "shard" ? subs.shard.size : subs.count;
 }
 
 let wired = false;

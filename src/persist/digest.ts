@@ -47,8 +47,8 @@ function objectDigest(d: Uint8Array, v: Value, hasExpire: boolean): void {
   const code = TYPE_CODES[type] ?? 255;
   mix(d, new Uint8Array([code >>> 24, (code >>> 16) & 0xff, (code >>> 8) & 0xff, code & 0xff]));
   if (typeof v === "string") mixStr(d, v);
-  else if (v instanceof ListValue) for (const e of v.toArray()) mixStr(d, e);
-  else if (v instanceof RSet) for (const m of v.members()) xorInto(d, strToBytes(m));
+  else if (v instanceof ListValue) { for (const e of v.toArray()) mixStr(d, e); }
+  else if (v instanceof RSet) { for (const m of v.members()) xorInto(d, strToBytes(m)); }
   else if (v instanceof ZSet) {
     v.forEach((m, s) => {
       const e = new Uint8Array(20);

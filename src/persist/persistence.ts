@@ -114,7 +114,7 @@ export function rdbPath(server: Server): string {
 
 function tempPath(server: Server, tag: string): string {
   const dir = rdbPath(server).replace(/[^/]*$/, "");
-  return `${dir}temp-${tag}-${Deno.pid}.rdb`;
+  return `${dir}temp-${tag}.rdb`;
 }
 
 function errText(e: unknown): string {
@@ -180,7 +180,7 @@ export function bgsave(server: Server, done?: (err?: string) => void): boolean {
   const dirty = server.dirty;
   st.bgsaveDirty = dirty;
   const o = datasetOptions(server);
-  const snap = new Snapshot(server, o, tempPath(server, "bg"), rdbPath(server));
+  const snap = new Snapshot(server, o, tempPath(server, `bg-${Deno.pid}`), rdbPath(server));
   st.snapshot = snap;
   server.beforeWrite = (c, cmd, argv) => snap.beforeWrite(c, cmd, argv);
   snap.start();
@@ -213,19 +213,37 @@ function finishBgsave(server: Server, dirty: number, err: string | undefined, do
   done?.(err);
 }
 
-/** Puts a parsed file's keys into the databases (no events: this is loading, not writing). */
-export function applyParsed(server: Server, parsed: ParsedRdb, merge: boolean): void {
-  const lru = server.lruClock();
-  for (const [id, keys] of parsed.dbs) {
-    const db = server.dbs[id];
-    for (const k of keys) {
-      const d = db.dict;
-      if (merge && d.has(k.key)) db.delete(k.key);
-      d.set(k.key, k.value);
-      d.lru[d.index.get(k.key)!] = k.idle >= 0 ? lru - k.idle : lru;
-      if (k.expire !== -1) db.expires.set(k.key, k.expire);
+/**
+ * Puts a parsed file's keys into the databases (no events: this is loading, not writing). An empty
+ * database simply takes the loaded keyspace; otherwise keys are inserted one by one (`merge`: the
+ * file's value wins; without it an existing key is an error, checked before anything changes).
+ */
+export function applyParsed(server: Server, parsed: ParsedRdb, merge: boolean): string | undefined {
+  if (!merge) {
+    for (const [id, l] of parsed.dbs) {
+      const db = server.dbs[id];
+      if (db.size === 0) continue;
+      for (const k of l.dict.keys) if (db.dict.has(k)) return `RDB has duplicated key '${k}' in DB ${id}`;
     }
   }
+  for (const [id, l] of parsed.dbs) {
+    const db = server.dbs[id];
+    if (db.size === 0) {
+      db.dict = l.dict;
+      db.expires = l.expires;
+      continue;
+    }
+    const keys = l.dict.keys, vals = l.dict.vals, lru = l.dict.lru;
+    for (let i = 0; i < keys.length; i++) {
+      const d = db.dict;
+      if (d.has(keys[i])) db.delete(keys[i]);
+      d.set(keys[i], vals[i]);
+      d.lru[d.keys.length - 1] = lru[i];
+      const e = l.expires.get(keys[i]);
+      if (e !== undefined) db.expires.set(keys[i], e);
+    }
+  }
+  return undefined;
 }
 
 /** Empties every database without keyspace events (before a reload). */
@@ -261,6 +279,7 @@ export function loadRdbFile(
       now: Date.now(),
       dropExpired: !server.expiryReadOnly,
       verifyChecksum: server.config.bool("rdbchecksum"),
+      lruClock: server.lruClock(),
     });
   } catch (e) {
     server.log.warning(`Short read or OOM loading DB. Unrecoverable error, aborting now.`);
@@ -277,7 +296,11 @@ export function loadRdbFile(
   for (const w of parsed.warnings) log.warning(w);
   persistState(server).snapshot?.finishWalk();
   if (!opts.noflush) emptyAll(server);
-  applyParsed(server, parsed, opts.merge === true);
+  const dupErr = applyParsed(server, parsed, opts.merge === true);
+  if (dupErr !== undefined) {
+    log.warning(dupErr);
+    return dupErr;
+  }
   const st = persistState(server);
   st.lastLoadLoaded = parsed.loaded;
   st.lastLoadExpired = parsed.expired;

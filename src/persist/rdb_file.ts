@@ -8,8 +8,8 @@ import { Crc64 } from "./crc64.ts";
 import { OP, RDB_MIN_VERSION, RDB_VERSION, T } from "./rdb_format.ts";
 import { type RdbWriteOptions, writeAux, writeFooter, writeHeader, writeKeyValue, writeLen } from "./rdb_write.ts";
 import { type LoadLimits, readCount, readObject, readString } from "./rdb_read.ts";
-import type { Db } from "../db/db.ts";
-import type { Value } from "../types/value.ts";
+import { type Db, Keyspace } from "../db/db.ts";
+import { DenseDict } from "../types/dict.ts";
 
 /** What the aux fields say about the writer. */
 export interface AuxInfo {
@@ -61,24 +61,18 @@ function usedMemory(): number {
   }
 }
 
-/** One key read from a file. */
-export interface LoadedKey {
-  key: string;
-  value: Value;
-  /** Absolute unix ms, or -1. */
-  expire: number;
-  /** Seconds idle (IDLE opcode) or -1. */
-  idle: number;
-  /** LFU counter (FREQ opcode) or -1. */
-  freq: number;
+/** One database read from a file: a ready keyspace (access clocks set) and its expires. */
+export interface LoadedDb {
+  dict: Keyspace;
+  expires: DenseDict<number>;
 }
 
 /** A parsed file. */
 export interface ParsedRdb {
   version: number;
   aux: Map<string, string>;
-  /** Keys per database id. */
-  dbs: Map<number, LoadedKey[]>;
+  /** The databases that appear in the file, by id. */
+  dbs: Map<number, LoadedDb>;
   loaded: number;
   expired: number;
   emptySkipped: number;
@@ -96,6 +90,8 @@ export interface ParseOptions {
   dropExpired: boolean;
   /** Verify the CRC-64 footer when present (rdbchecksum). */
   verifyChecksum: boolean;
+  /** The server's access clock (seconds): a key's clock is this minus its IDLE time. */
+  lruClock?: number;
 }
 
 /** Reads and validates the "REDIS00vv" header; returns the version. */
@@ -123,11 +119,11 @@ export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
     warnings: [],
   };
   let dbid = 0;
-  let keys: LoadedKey[] = [];
-  const seenByDb = new Map<number, Set<string>>([[0, new Set()]]);
-  let seen = seenByDb.get(0)!;
-  res.dbs.set(0, keys);
-  let expire = -1, idle = -1, freq = -1;
+  const lru = o.lruClock ?? 0;
+  const newDb = (): LoadedDb => ({ dict: new Keyspace(), expires: new DenseDict<number>() });
+  let cur = newDb();
+  res.dbs.set(0, cur);
+  let expire = -1, idle = -1;
   while (true) {
     const type = r.u8();
     if (type === OP.EXPIRETIME) {
@@ -140,7 +136,7 @@ export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
       continue;
     }
     if (type === OP.FREQ) {
-      freq = r.u8();
+      r.u8(); // LFU counter: no LFU policy here
       continue;
     }
     if (type === OP.IDLE) {
@@ -155,10 +151,8 @@ export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
           `FATAL: Data file was created with a Redis server configured to handle more than ${o.databases} databases. Exiting`,
         );
       }
-      keys = res.dbs.get(dbid) ?? [];
-      res.dbs.set(dbid, keys);
-      seen = seenByDb.get(dbid) ?? new Set();
-      seenByDb.set(dbid, seen);
+      cur = res.dbs.get(dbid) ?? newDb();
+      res.dbs.set(dbid, cur);
       continue;
     }
     if (type === OP.RESIZEDB) {
@@ -190,10 +184,10 @@ export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
     const key = readString(r);
     const value = readObject(r, type, o.limits, o.now);
     const exp = expire;
-    const kIdle = idle, kFreq = freq;
-    expire = idle = freq = -1;
-    if (seen.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbid}`);
-    seen.add(key);
+    const kIdle = idle;
+    expire = idle = -1;
+    // The keyspace's own index detects duplicates (no separate set: big Sets are slow to grow).
+    if (cur.dict.index.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbid}`);
     if (value === null) {
       res.emptySkipped++;
       continue;
@@ -202,7 +196,9 @@ export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
       res.expired++;
       continue;
     }
-    keys.push({ key, value, expire: exp, idle: kIdle, freq: kFreq });
+    cur.dict.set(key, value);
+    cur.dict.lru[cur.dict.keys.length - 1] = kIdle >= 0 ? lru - kIdle : lru;
+    if (exp !== -1) cur.expires.set(key, exp);
     res.loaded++;
   }
   if (version >= 5) {

@@ -205,7 +205,12 @@ export class Snapshot {
   /** Copy-before-write: called before a write command runs. */
   beforeWrite(c: Client, cmd: Command, argv: string[]): void {
     if (this.walkDone || this.aborted) return;
-    const keys = extractKeys(cmd, argv);
+    let keys;
+    try {
+      keys = extractKeys(cmd, argv);
+    } catch {
+      return this.finishWalk();
+    }
     if (keys.length === 0 || FINISH_FIRST.has(cmd.name) || this.server.blocking.blockedCount !== 0) {
       return this.finishWalk();
     }

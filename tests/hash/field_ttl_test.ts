@@ -279,9 +279,11 @@ Deno.test("hash ttl: listpackex encoding and Redis's TTL ordering", async () => 
     assert.deepEqual(await c.call("HEXPIRE", "h", 100, "FIELDS", 1, "missing"), [E_NO_FIELD]);
     assert.equal(await c.call("OBJECT", "ENCODING", "h"), "listpackex");
     // Fields with a TTL come first, earliest first; the others keep insertion order at the end.
-    await c.call("HPEXPIRE", "h", 5000, "FIELDS", 1, "f4");
-    await c.call("HPEXPIRE", "h", 3000, "FIELDS", 1, "f2");
-    await c.call("HPEXPIRE", "h", 5000, "FIELDS", 1, "f5");
+    // Absolute times: f4 and f5 share one expire time (a newer equal TTL goes first), f2 is earlier.
+    const at = srv.server.clock.now() + 60_000;
+    await c.call("HPEXPIREAT", "h", at, "FIELDS", 1, "f4");
+    await c.call("HPEXPIREAT", "h", at - 2000, "FIELDS", 1, "f2");
+    await c.call("HPEXPIREAT", "h", at, "FIELDS", 1, "f5");
     assert.deepEqual(await c.call("HKEYS", "h"), ["f2", "f5", "f4", "f1", "f3"]);
     // A new field goes at the end; persisting moves a field to the end.
     await c.call("HSET", "h", "f6", "v6");

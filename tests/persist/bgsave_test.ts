@@ -173,3 +173,41 @@ Deno.test("BGSAVE into a directory that disappeared: status err, data untouched"
     assert.deepEqual(await c.call("SAVE"), { error: "ERR" });
   }, { config: { dir } });
 });
+
+Deno.test("DEBUG RELOAD during a walk: the snapshot keeps the pre-reload data; BGSAVE SCHEDULE", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "persist-" });
+  await withServer(async (_srv, c) => {
+    await fill(c);
+    assert.equal(await c.call("SAVE"), "OK");
+    await c.call("SET", "k:3", "in-memory");
+    const mem = await snapshot(c, [0, 2]);
+    await c.call("CONFIG", "SET", "rdb-key-save-delay", 2000);
+    assert.equal(await c.call("BGSAVE"), "Background saving started");
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "OK"); // the old file replaces the keyspace
+    assert.notEqual(await c.call("GET", "k:3"), "in-memory");
+    await finished(c);
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
+    assert.deepEqual(await snapshot(c, [0, 2]), mem);
+
+    const saves = Number(((await c.call("INFO", "persistence")) as string).match(/rdb_saves:(\d+)/)![1]);
+    assert.equal(await c.call("BGSAVE"), "Background saving started");
+    assert.equal(await c.call("BGSAVE", "SCHEDULE"), "Background saving scheduled");
+    await until(async () => {
+      const info = (await c.call("INFO", "persistence")) as string;
+      return Number(info.match(/rdb_saves:(\d+)/)![1]) === saves + 2 && /rdb_bgsave_in_progress:0/.test(info);
+    }, 20000);
+  }, { config: { dir, "enable-debug-command": "yes" } });
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("closing the server during BGSAVE stops the child and leaves no temp file", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "persist-" });
+  await withServer(async (_srv, c) => {
+    await fill(c);
+    await c.call("CONFIG", "SET", "rdb-key-save-delay", 5000);
+    assert.equal(await c.call("BGSAVE"), "Background saving started");
+    await new Promise((r) => setTimeout(r, 100));
+  }, { config: { dir } });
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), []);
+  Deno.removeSync(dir, { recursive: true });
+});

@@ -180,8 +180,10 @@ function oldFile(): Uint8Array {
 
 function valuesOf(p: ParsedRdb): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of p.dbs.get(0) ?? []) {
-    const v = k.value;
+  const d = p.dbs.get(0)!.dict;
+  for (let i = 0; i < d.keys.length; i++) {
+    const k = { key: d.keys[i] };
+    const v = d.vals[i];
     let val: unknown;
     if (typeof v === "string") val = v;
     else if (v instanceof ListValue) val = ["list", v.encoding(), v.toArray()];
@@ -220,8 +222,7 @@ Deno.test("loader: every pre-listpack encoding (v9 file)", () => {
   assert.deepEqual(v["textzset"], ["zset", "listpack", ["c", -Infinity, "a", 2.5, "b", Infinity]]);
   assert.deepEqual(v["plainhash"], ["hash", "listpack", ["hf", "hv", 0]]);
   assert.equal(v["secs"], "v");
-  const secs = p.dbs.get(0)!.find((k) => k.key === "secs")!;
-  assert.ok(secs.expire > Date.now() + 900_000);
+  assert.ok(p.dbs.get(0)!.expires.get("secs")! > Date.now() + 900_000);
   assert.equal(v["expired"], undefined);
 });
 
