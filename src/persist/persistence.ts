@@ -40,6 +40,26 @@ export interface PersistState {
 
 const states = new WeakMap<Server, PersistState>();
 
+/** How function libraries (FUNCTION LOAD) take part in RDB files; registered by the functions module. */
+export interface FunctionsPersistence {
+  /** The source of every library, saved as FUNCTION2 records. */
+  codes(server: Server): string[];
+  /** Loads libraries read from a file (replacing same-named ones); returns an error text on failure. */
+  restore(server: Server, codes: string[]): string | undefined;
+}
+
+let functionsHook: FunctionsPersistence | null = null;
+
+/** Plugs function libraries into RDB save and load. */
+export function setFunctionsPersistence(h: FunctionsPersistence): void {
+  functionsHook = h;
+}
+
+/** Library sources to save (none until the functions module registers). */
+export function functionCodes(server: Server): string[] {
+  return functionsHook?.codes(server) ?? [];
+}
+
 /** The persistence state of `server` (created on first use). */
 export function persistState(server: Server): PersistState {
   let s = states.get(server);
@@ -83,6 +103,7 @@ function datasetOptions(server: Server): DatasetWriteOptions {
     checksum: server.config.bool("rdbchecksum"),
     redisVer: REDIS_VERSION,
     now: Date.now(),
+    functions: functionCodes(server),
   };
 }
 
@@ -294,6 +315,15 @@ export function loadRdbFile(
   const mem = parsed.aux.get("used-mem");
   if (mem !== undefined) log.notice(`RDB memory usage when created ${(Number(mem) / 1024 / 1024).toFixed(2)} Mb`);
   for (const w of parsed.warnings) log.warning(w);
+  if (parsed.functions.length > 0) {
+    const ferr = functionsHook === null
+      ? "the RDB file holds function libraries but functions are not available"
+      : functionsHook.restore(server, parsed.functions);
+    if (ferr !== undefined) {
+      log.warning(`Failed loading library: ${ferr}`);
+      return ferr;
+    }
+  }
   persistState(server).snapshot?.finishWalk();
   if (!opts.noflush) emptyAll(server);
   const dupErr = applyParsed(server, parsed, opts.merge === true);

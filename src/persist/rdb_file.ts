@@ -6,7 +6,15 @@
 import { ByteReader, ByteWriter, RdbError } from "./bytes_io.ts";
 import { Crc64 } from "./crc64.ts";
 import { OP, RDB_MIN_VERSION, RDB_VERSION, T } from "./rdb_format.ts";
-import { type RdbWriteOptions, writeAux, writeFooter, writeHeader, writeKeyValue, writeLen } from "./rdb_write.ts";
+import {
+  type RdbWriteOptions,
+  writeAux,
+  writeFooter,
+  writeHeader,
+  writeKeyValue,
+  writeLen,
+  writeString,
+} from "./rdb_write.ts";
 import { type LoadLimits, readCount, readObject, readString } from "./rdb_read.ts";
 import { type Db, Keyspace } from "../db/db.ts";
 import { DenseDict } from "../types/dict.ts";
@@ -25,6 +33,8 @@ export interface DatasetWriteOptions extends RdbWriteOptions {
   redisVer: string;
   /** Unix ms for ctime. */
   now: number;
+  /** Function library sources, saved as FUNCTION2 records before the keys. */
+  functions?: readonly string[];
 }
 
 /** Serializes `dbs` as one RDB file. */
@@ -36,6 +46,10 @@ export function serializeDataset(dbs: readonly Db[], o: DatasetWriteOptions): Ui
   writeAux(w, "ctime", String(Math.floor(o.now / 1000)), o);
   writeAux(w, "used-mem", String(usedMemory()), o);
   writeAux(w, "aof-base", "0", o);
+  for (const code of o.functions ?? []) {
+    w.u8(OP.FUNCTION2);
+    writeString(w, code, o);
+  }
   for (const db of dbs) {
     const keys = db.dict.keys;
     if (keys.length === 0) continue;
@@ -76,7 +90,9 @@ export interface ParsedRdb {
   loaded: number;
   expired: number;
   emptySkipped: number;
-  /** Notes for the log (skipped function libraries…). */
+  /** Function library sources (FUNCTION2 records), in file order. */
+  functions: string[];
+  /** Notes for the log. */
   warnings: string[];
 }
 
@@ -116,6 +132,7 @@ export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
     loaded: 0,
     expired: 0,
     emptySkipped: 0,
+    functions: [],
     warnings: [],
   };
   let dbid = 0;
@@ -173,8 +190,7 @@ export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
       continue;
     }
     if (type === OP.FUNCTION2) {
-      readString(r);
-      res.warnings.push("Skipping a function library: functions are not supported by this server");
+      res.functions.push(readString(r));
       continue;
     }
     if (type === OP.MODULE_AUX || type === OP.FUNCTION_PRE_GA) {

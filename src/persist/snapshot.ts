@@ -19,7 +19,7 @@ import type { Command } from "../commands/table.ts";
 import { extractKeys } from "../commands/keys_extract.ts";
 import { ByteWriter } from "./bytes_io.ts";
 import { OP } from "./rdb_format.ts";
-import { type RdbWriteOptions, writeAux, writeHeader, writeKeyValue, writeLen } from "./rdb_write.ts";
+import { type RdbWriteOptions, writeAux, writeHeader, writeKeyValue, writeLen, writeString } from "./rdb_write.ts";
 import { WRITER_SUBCOMMAND } from "./writer_child.ts";
 
 /** Commands that touch keys outside what their key specs say: finish the walk before them. */
@@ -103,7 +103,7 @@ export class Snapshot {
 
   constructor(
     private readonly server: Server,
-    private readonly opts: RdbWriteOptions & { checksum: boolean; redisVer: string },
+    private readonly opts: RdbWriteOptions & { checksum: boolean; redisVer: string; functions?: readonly string[] },
     private readonly tmp: string,
     private readonly final: string,
   ) {
@@ -124,6 +124,10 @@ export class Snapshot {
     writeAux(w, "ctime", String(Math.floor(Date.now() / 1000)), opts);
     writeAux(w, "used-mem", String(Deno.memoryUsage().heapUsed), opts);
     writeAux(w, "aof-base", "0", opts);
+    for (const code of opts.functions ?? []) {
+      w.u8(OP.FUNCTION2);
+      writeString(w, code, opts);
+    }
   }
 
   /** Starts the child and the walk. */

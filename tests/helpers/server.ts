@@ -56,7 +56,9 @@ export class ChildServer {
       stdout: "piped",
       stderr: "piped",
       stdin: opts.stdin !== undefined ? "piped" : "null",
-      cwd: opts.cwd,
+      // A fresh working directory by default, so a server that saves (SIGTERM with save points) never
+      // leaves dump.rdb in the repository for the next server to load.
+      cwd: opts.cwd ?? Deno.makeTempDirSync({ prefix: "redeno-child-" }),
     });
     const proc = cmd.spawn();
     if (opts.stdin !== undefined) {

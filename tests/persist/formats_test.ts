@@ -396,3 +396,35 @@ Deno.test("fuzz: random mutations of valid files only ever raise RdbError", () =
   }
   assert.ok(errors > 1000, `errors ${errors}, ok ${ok}`);
 });
+
+Deno.test("function libraries travel as FUNCTION2 records (ours and redis-server 7.0's)", async () => {
+  const { serializeDataset } = await import("../../src/persist/rdb_file.ts");
+  const code = "#!lua name=mylib\nredis.register_function('f', function() return 1 end)";
+  const file = serializeDataset([], {
+    version: 10,
+    compress: true,
+    checksum: true,
+    redisVer: "8.2.4",
+    now: Date.now(),
+    functions: [code],
+  });
+  assert.deepEqual(parse(file).functions, [code]);
+  if (!haveRedis()) return;
+  const { Oracle } = await import("../helpers/oracle.ts");
+  const { RawClient } = await import("../helpers/resp.ts");
+  const o = await Oracle.start();
+  const c = await RawClient.connect(o.port);
+  try {
+    assert.equal(await c.call("FUNCTION", "LOAD", code), "mylib");
+    assert.equal(await c.call("SAVE"), "OK");
+    assert.deepEqual(parse(Deno.readFileSync(`${o.dir}/dump.rdb`)).functions, [code]);
+    // and 7.0 loads the library from our file
+    Deno.writeFileSync(`${o.dir}/dump.rdb`, file);
+    await c.call("FUNCTION", "FLUSH");
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
+    assert.equal(await c.call("FCALL", "f", 0), 1);
+  } finally {
+    c.close();
+    await o.stop();
+  }
+});
