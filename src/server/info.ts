@@ -551,7 +551,10 @@ function keyspaceFields(s: Server): Fields {
   for (const db of s.dbs) {
     const keys = db.size;
     if (keys === 0) continue;
-    f.push([`db${db.id}`, `keys=${keys},expires=${db.expires.size},avg_ttl=${Math.round(db.avgTtl)},subexpiry=${hashesWithFieldTtl(db)}`]);
+    f.push([
+      `db${db.id}`,
+      `keys=${keys},expires=${db.expires.size},avg_ttl=${Math.round(db.avgTtl)},subexpiry=${hashesWithFieldTtl(db)}`,
+    ]);
   }
   return f;
 }
