@@ -9,8 +9,8 @@
  *          --size B (payload bytes, default 16), --rounds R (best of R, default 3)
  */
 import { parseArgs } from "node:util";
+import { printTable, startOurs, startRedis, stopAll } from "./servers.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
 const { values: opts } = parseArgs({
   args: Deno.args,
   options: {
@@ -25,40 +25,6 @@ const SUBS = Number(opts.subscribers);
 const N = Number(opts.messages);
 const SIZE = Number(opts.size);
 const ROUNDS = Number(opts.rounds);
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const p = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return p;
-}
-
-interface Target {
-  name: string;
-  port: number;
-  proc: Deno.ChildProcess;
-}
-
-function startOurs(): Target {
-  const port = freePort();
-  const proc = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}src/main.ts`, "--port", String(port), "--save", "", "--loglevel", "warning"],
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  return { name: "ours", port, proc };
-}
-
-function startRedis(): Target {
-  const port = freePort();
-  const dir = Deno.makeTempDirSync();
-  const proc = new Deno.Command("redis-server", {
-    args: ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir],
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  return { name: "redis", port, proc };
-}
 
 const enc = new TextEncoder();
 
@@ -142,15 +108,7 @@ try {
     ]);
   }
 } finally {
-  for (const t of [ours, redis]) {
-    try {
-      t.proc.kill("SIGKILL");
-    } catch {
-      // gone
-    }
-    await t.proc.status;
-  }
+  await stopAll([ours, redis]);
 }
 
-console.log(`| figure | ours | Redis | ratio |\n|---|---:|---:|---:|`);
-for (const [name, a, b, r] of rows) console.log(`| ${name} | ${Math.round(a)} | ${Math.round(b)} | ${r} |`);
+printTable(rows);

@@ -9,8 +9,8 @@
  * commands; --random N passes -r N to them), --pipelines 1,16, --clients 50.
  */
 import { parseArgs } from "node:util";
+import { printTable, rss, startOurs, startRedis, stopAll, type Target, waitReady } from "./servers.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
 const { values: opts } = parseArgs({
   args: Deno.args,
   options: {
@@ -24,31 +24,9 @@ const { values: opts } = parseArgs({
   },
 });
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const p = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return p;
-}
-
 async function run(cmd: string, args: string[]): Promise<string> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
   return new TextDecoder().decode(out.stdout);
-}
-
-async function waitReady(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await run("redis-cli", ["-p", String(port), "ping"])).trim() === "PONG") return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`server on ${port} did not start`);
-}
-
-/** Resident set size in bytes of a pid (Linux). */
-function rss(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) * 1024 : NaN;
 }
 
 /** Samples RSS every second until it has not dropped for 15 s (or `maxMs` passed); returns the last value. */
@@ -64,45 +42,6 @@ async function settledRss(pid: number, maxMs: number): Promise<number> {
     }
   }
   return rss(pid);
-}
-
-interface Target {
-  name: string;
-  port: number;
-  proc: Deno.ChildProcess;
-}
-
-function startOurs(): Target {
-  const port = freePort();
-  const proc = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${ROOT}src/main.ts`,
-      "--port",
-      String(port),
-      "--save",
-      "",
-      "--enable-debug-command",
-      "local",
-      "--loglevel",
-      "warning",
-    ],
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  return { name: "ours", port, proc };
-}
-
-function startRedis(): Target {
-  const port = freePort();
-  const dir = Deno.makeTempDirSync();
-  const proc = new Deno.Command("redis-server", {
-    args: ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir, "--enable-debug-command", "local"],
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  return { name: "redis", port, proc };
 }
 
 /** Runs one redis-benchmark test (a -t name, or a custom command line) and returns requests/s. */
@@ -127,8 +66,8 @@ async function benchmark(t: Target, test: string, pipeline: number, custom = fal
 }
 
 const rows: [string, number, number, string][] = [];
-const ours = startOurs();
-const redis = startRedis();
+const ours = startOurs(["--enable-debug-command", "local"]);
+const redis = startRedis(["--enable-debug-command", "local"]);
 try {
   await waitReady(ours.port);
   await waitReady(redis.port);
@@ -148,14 +87,7 @@ try {
   const keys = opts.keys!;
   if (keys !== "0") await memoryFigures(keys);
 } finally {
-  for (const t of [ours, redis]) {
-    try {
-      t.proc.kill("SIGKILL");
-    } catch {
-      // gone
-    }
-    await t.proc.status;
-  }
+  await stopAll([ours, redis]);
 }
 
 /** Loads `keys` keys of 16 bytes into both servers with DEBUG POPULATE and records their RSS. */
@@ -175,6 +107,4 @@ async function memoryFigures(keys: string): Promise<void> {
   rows.push([`RSS ${keys} keys x 16 B, settled (MB)`, settled / 1e6, b2 / 1e6, (settled / b2).toFixed(2)]);
 }
 
-const fmt = (n: number) => n >= 1000 ? Math.round(n).toString() : n.toFixed(1);
-console.log(`| figure | ours | Redis | ratio |\n|---|---:|---:|---:|`);
-for (const [name, a, b, r] of rows) console.log(`| ${name} | ${fmt(a)} | ${fmt(b)} | ${r} |`);
+printTable(rows);

@@ -1,0 +1,96 @@
+/**
+ * What the side-by-side benchmarks share: starting our server (`deno run src/main.ts`, with the same
+ * V8 flags as `deno task start`) and Debian's `redis-server` on free ports, waiting for them, reading
+ * their RSS, stopping them, and printing the comparison table.
+ */
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/** A server under benchmark. */
+export interface Target {
+  name: string;
+  port: number;
+  proc: Deno.ChildProcess;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const p = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return p;
+}
+
+/** The V8 flags of `deno task start` (read from deno.json so the bench runs what users run). */
+function startTaskV8Flags(): string[] {
+  const json = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)) as { tasks: Record<string, string> };
+  return json.tasks.start.split(" ").filter((a) => a.startsWith("--v8-flags="));
+}
+
+/** Starts our server with extra directives (e.g. ["--enable-debug-command", "local"]). */
+export function startOurs(extra: string[] = []): Target {
+  const port = freePort();
+  const args = ["run", "-A", ...startTaskV8Flags(), `${ROOT}src/main.ts`, "--port", String(port), "--save", ""];
+  const proc = new Deno.Command(Deno.execPath(), {
+    args: [...args, "--loglevel", "warning", ...extra],
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  return { name: "ours", port, proc };
+}
+
+/** Starts Debian's redis-server with extra directives. */
+export function startRedis(extra: string[] = []): Target {
+  const port = freePort();
+  const dir = Deno.makeTempDirSync();
+  const proc = new Deno.Command("redis-server", {
+    args: ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir, ...extra],
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  return { name: "redis", port, proc };
+}
+
+/** Waits until the server answers PING. */
+export async function waitReady(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const c = await Deno.connect({ hostname: "127.0.0.1", port });
+      await c.write(new TextEncoder().encode("PING\r\n"));
+      const buf = new Uint8Array(16);
+      const n = await c.read(buf);
+      c.close();
+      if (n && new TextDecoder().decode(buf.subarray(0, n)) === "+PONG\r\n") return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`server on ${port} did not start`);
+}
+
+/** Resident set size in bytes of a pid (Linux). */
+export function rss(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** Kills the servers and waits for them. */
+export async function stopAll(targets: Target[]): Promise<void> {
+  for (const t of targets) {
+    try {
+      t.proc.kill("SIGKILL");
+    } catch {
+      // gone
+    }
+    await t.proc.status;
+  }
+}
+
+/** Prints the comparison table: figure, ours, Redis, ratio. */
+export function printTable(rows: [string, number, number, string][]): void {
+  const fmt = (n: number) => n >= 1000 ? Math.round(n).toString() : n.toFixed(1);
+  console.log(`| figure | ours | Redis | ratio |\n|---|---:|---:|---:|`);
+  for (const [name, a, b, r] of rows) console.log(`| ${name} | ${fmt(a)} | ${fmt(b)} | ${r} |`);
+}
