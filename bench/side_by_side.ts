@@ -29,18 +29,13 @@ async function run(cmd: string, args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** Samples RSS every second until it has not dropped for 15 s (or `maxMs` passed); returns the last value. */
-async function settledRss(pid: number, maxMs: number): Promise<number> {
-  const start = Date.now();
-  let low = rss(pid), lowAt = Date.now();
-  while (Date.now() - start < maxMs && Date.now() - lowAt < 15_000) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const now = rss(pid);
-    if (now < low * 0.98) {
-      low = now;
-      lowAt = Date.now();
-    }
-  }
+/**
+ * Samples RSS every second for `ms` and returns the last reading: V8 gives memory back when its memory
+ * reducer runs on an idle heap, typically within half a minute of a burst.
+ */
+async function settledRss(pid: number, ms: number): Promise<number> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) await new Promise((r) => setTimeout(r, 1000));
   return rss(pid);
 }
 
@@ -102,7 +97,7 @@ async function memoryFigures(keys: string): Promise<void> {
   rows.push([`RSS ${keys} keys x 16 B, 1 s after load (MB; dbsize ${dbsize})`, a / 1e6, b / 1e6, (a / b).toFixed(2)]);
   // V8 hands memory back when its memory reducer runs on an idle heap (tens of seconds after a burst);
   // the settled figure is what a server holding this data keeps.
-  const settled = await settledRss(ours.proc.pid, 60_000);
+  const settled = await settledRss(ours.proc.pid, 45_000);
   const b2 = rss(redis.proc.pid);
   rows.push([`RSS ${keys} keys x 16 B, settled (MB)`, settled / 1e6, b2 / 1e6, (settled / b2).toFixed(2)]);
 }

@@ -28,6 +28,8 @@ if (denort) {
 
 const args = [
   "compile",
+  // Same V8 flags as `deno task start` (a smaller young generation: less RSS, same throughput).
+  "--v8-flags=--max-semi-space-size=4",
   "--allow-net",
   "--allow-read",
   "--allow-write",

@@ -3,6 +3,7 @@
  * digest starts from SHA1-mixing the key name, then the type (big-endian u32) and the contents:
  * strings and list elements are mixed in order; set members are xored in as their own SHA1;
  * hash (field, value) and zset (member, score text) pairs are xored in as separately mixed digests;
+ * stream entries are mixed in order ("ms.seq", then each field and value; groups are not included);
  * a TTL xors in "!!expire!!". Key digests are xored into the database total, after mixing the db id.
  *
  * mix(d, data): d ^= data (cycling over 20 bytes), then d = SHA1(d).
@@ -15,6 +16,8 @@ import { ListValue } from "../types/list.ts";
 import { RSet } from "../types/set.ts";
 import { ZSet } from "../types/zset.ts";
 import { Hash } from "../types/hash.ts";
+import { Stream } from "../types/stream.ts";
+import { idMs, idSeq } from "../types/stream_id.ts";
 import { strToBytes } from "../resp/bytes.ts";
 import { formatDouble } from "../util/numbers.ts";
 
@@ -62,6 +65,12 @@ function objectDigest(d: Uint8Array, v: Value, hasExpire: boolean): void {
       mixStr(e, f);
       mixStr(e, val);
       xorInto(d, e);
+    });
+  } else if (v instanceof Stream) {
+    // Each entry in order: "ms.seq", then every field and value.
+    v.entries.forEach((id, f) => {
+      mixStr(d, idMs(id) + "." + idSeq(id));
+      for (const x of f) mixStr(d, x);
     });
   }
   if (hasExpire) xorInto(d, EXPIRE_MARK);

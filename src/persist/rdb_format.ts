@@ -37,7 +37,7 @@ export const T = {
 
 /** The newest value type each RDB version may hold (what a v10 reader such as Redis 7.0 accepts). */
 export function maxTypeFor(version: number): number {
-  return version >= 12 ? 25 : version >= 11 ? 21 : version >= 10 ? 18 : version >= 9 ? 15 : 14;
+  return version >= 12 ? 25 : version >= 11 ? 21 : version >= 10 ? 19 : version >= 9 ? 15 : 14;
 }
 
 export const OP = {

@@ -3,7 +3,7 @@
  * encoding Redis has written from RDB v1 to v12 (zipmap, ziplist, intset, listpack, quicklist v1/v2,
  * hash listpack and field-TTL forms, zset ziplist/listpack, set listpack). Values are rebuilt in the
  * encoding Redis would give them after loading under the current limits. Anything malformed throws
- * RdbError; streams and module values are refused with a clear message.
+ * RdbError; module values are refused with a clear message. Streams are in rdb_stream.ts.
  */
 import { type ByteReader, RdbError } from "./bytes_io.ts";
 import { lzfDecompress } from "./lzf.ts";
@@ -16,6 +16,7 @@ import { ListValue } from "../types/list.ts";
 import { HASHTABLE, INTSET, LISTPACK, RSet, type SetLimits } from "../types/set.ts";
 import { ZSet, type ZsetLimits } from "../types/zset.ts";
 import { hashFromEntries } from "../types/hash.ts";
+import { readStream } from "./rdb_stream.ts";
 
 /** The encoding limits loaded values are built under (from the config). */
 export interface LoadLimits {
@@ -309,7 +310,7 @@ export function readObject(r: ByteReader, type: number, lim: LoadLimits, now: nu
     case T.STREAM_LISTPACKS:
     case T.STREAM_LISTPACKS_2:
     case T.STREAM_LISTPACKS_3:
-      throw new RdbError("stream values are not supported by this server");
+      return readStream(r, type);
     case T.MODULE_PRE_GA:
     case T.MODULE_2:
       throw new RdbError("module values are not supported by this server");

@@ -20,6 +20,8 @@ import { elemLen, elemStart, type PackNode, readForward } from "../types/list_pa
 import { HASHTABLE, INTSET, LISTPACK, RSet } from "../types/set.ts";
 import { ZSet } from "../types/zset.ts";
 import { Hash } from "../types/hash.ts";
+import { Stream } from "../types/stream.ts";
+import { streamType, writeStream } from "./rdb_stream.ts";
 
 /** How to write. */
 export interface RdbWriteOptions {
@@ -126,12 +128,14 @@ export function objectType(v: Value, o: RdbWriteOptions): number {
     }
     return T.HASH;
   }
+  if (v instanceof Stream) return streamType(o);
   throw new RdbError(`cannot save a value of type ${v.type}`);
 }
 
 /** rdbSaveObject: the value body for type `type` (from objectType). */
 export function writeObject(w: ByteWriter, v: Value, type: number, o: RdbWriteOptions): void {
   if (typeof v === "string") return writeString(w, v, o);
+  if (v instanceof Stream) return writeStream(w, v, type, o);
   if (v instanceof ListValue) {
     const nodes = v.nodes();
     writeLen(w, nodes.length);

@@ -21,6 +21,7 @@ const N = {
   string: luaName("string"),
   map: luaName("map"),
   set: luaName("set"),
+  ignore: luaName("ignore_err_stats_update"),
 };
 
 /** Reads the line of `buf` at `p` up to CRLF; returns [text, next]. */
@@ -80,9 +81,11 @@ export function pushReply(L: LuaState, buf: Uint8Array, p: number): number {
       pushStr(L, line);
       wrapTop(L, N.ok);
       return next;
-    case 45: // - error
+    case 45: // - error (already counted in the error statistics by the command that replied it)
       pushStr(L, line);
       wrapTop(L, N.err);
+      lua.lua_pushboolean(L, true);
+      lua.lua_setfield(L, -2, N.ignore);
       return next;
     case 58: // : integer
       lua.lua_pushnumber(L, Number(line));
@@ -222,7 +225,16 @@ export function writeLuaReply(L: LuaState, c: ReplyBuffer, scriptResp: 2 | 3): v
 function writeTable(L: LuaState, c: ReplyBuffer, resp: 2 | 3): void {
   const err = stringField(L, N.err);
   if (err !== null) {
-    c.addError(err.startsWith("-") ? err.slice(1) : err);
+    const msg = err.startsWith("-") ? err.slice(1) : err;
+    lua.lua_pushstring(L, N.ignore);
+    lua.lua_rawget(L, -2);
+    const counted = lua.lua_toboolean(L, -1);
+    lua.lua_pop(L, 1);
+    if (counted) {
+      // A command's error passed through (redis.pcall): a failure, not counted a second time.
+      c.errorReplies++;
+      c.addRaw("-" + msg.replace(/[\r\n]/g, " ") + "\r\n");
+    } else c.addError(msg);
     return;
   }
   const ok = stringField(L, N.ok);

@@ -11,7 +11,7 @@
  * Deno's loop, so here a long script simply delays other clients until it ends (see the report in
  * src/commands/scripting.ts).
  */
-import { lauxlib, lua, luaConst, lualib, type LuaState, pushConst, pushStr, toStr } from "./lua.ts";
+import { formatG, lauxlib, lua, luaConst, lualib, type LuaState, pushConst, pushStr, toStr } from "./lua.ts";
 import { writeLuaReply } from "./convert.ts";
 import { openShims } from "./libs.ts";
 import { Rand48 } from "./rand.ts";
@@ -98,6 +98,14 @@ export class LuaEngine {
     }
     pushStr(L, "Lua 5.1");
     lua.lua_setglobal(L, "_VERSION");
+    // tostring formats numbers as Lua 5.1 ("%.14g"); other values as before (__tostring…).
+    lua.lua_pushjsfunction(L, (L: LuaState) => {
+      lauxlib.luaL_checkany(L, 1);
+      if (lua.lua_type(L, 1) === lua.LUA_TNUMBER) pushStr(L, formatG(lua.lua_tonumber(L, 1), 14));
+      else lauxlib.luaL_tolstring(L, 1);
+      return 1;
+    });
+    lua.lua_setglobal(L, "tostring");
     // Lua 5.1 names: unpack, loadstring, table.getn, gcinfo, math.pow/log10/mod.
     lua.lua_getglobal(L, "table");
     lua.lua_getfield(L, -1, "unpack");
@@ -471,7 +479,16 @@ export class LuaEngine {
         const source = field("source");
         const line = field("line");
         if (source !== null && line !== null) msg += ` script: ${ctx.funcname}, on ${source}:${line}.`;
-        c.addError(msg.startsWith("-") ? msg.slice(1) : msg);
+        if (msg.startsWith("-")) msg = msg.slice(1);
+        lua.lua_getfield(L, -1, "ignore_err_stats_update");
+        const counted = lua.lua_toboolean(L, -1);
+        lua.lua_pop(L, 1);
+        if (counted) {
+          // The failing command's error was counted already: the script still fails (errorReplies)
+          // but the error statistics do not count it twice.
+          c.errorReplies++;
+          c.addRaw("-" + msg.replace(/[\r\n]/g, " ") + "\r\n");
+        } else c.addError(msg);
       } else {
         c.addError(`ERR Error running script ${ctx.funcname}, ${(toStr(L, -1) ?? "execution failure").slice(0, 100)}`);
       }

@@ -257,3 +257,22 @@ export function parseFunctionPayload(payload: Uint8Array): string[] | string {
   }
   return codes;
 }
+
+/**
+ * Function libraries in RDB files, in the shape persist/persistence.ts's `setFunctionsPersistence`
+ * takes (wired by whoever starts persistence, so this module does not pull persistence in).
+ */
+export const functionsPersistence = {
+  /** The source of every library, saved as FUNCTION2 records. */
+  codes(server: Server): string[] {
+    return [...functionsOf(server).libraries.values()].map((l) => l.code);
+  },
+  /** Loads libraries read from a file, replacing same-named ones; returns an error text on failure. */
+  restore(server: Server, codes: string[]): string | undefined {
+    for (const code of codes) {
+      const r = loadLibrary(server, code, true);
+      if (typeof r !== "string") return r.error;
+    }
+    return undefined;
+  },
+};

@@ -1,7 +1,7 @@
 /**
- * The Lua engine binding: loads fengari (Lua 5.3 in pure JS, synchronous) configured to format
- * integral floats without ".0" like Lua 5.1, and converts between our binary strings (one byte per
- * char, DESIGN.md §2) and Lua's byte strings.
+ * The Lua engine binding: loads fengari (Lua 5.3 in pure JS, synchronous) patched to behave like
+ * Lua 5.1 for numbers (one number type: no 32-bit integer wrap-around; "%.14g" strings), and
+ * converts between our binary strings (one byte per char, DESIGN.md §2) and Lua's byte strings.
  *
  * Why fengari (measured on this machine, see the scripting notes in src/script/engine.ts): a cached
  * chunk calling a host function costs ~0.6 µs in fengari versus ~4.3 µs through wasmoon's
@@ -18,6 +18,43 @@ import lobject from "fengari/src/lobject.js";
 
 // deno-lint-ignore no-explicit-any
 const fengari: any = fengariModule;
+
+// Lua 5.1 has one number type (doubles). fengari is Lua 5.3 with 32-bit integers, where integer
+// arithmetic wraps (100000 * 100000 would be 1410065408). Making every value tagged integer answer
+// "I am a float" sends all arithmetic, comparisons and conversions down the float paths, which
+// gives 5.1's results; integer-tagged values keep their exact numeric value.
+{
+  const LUA_TNUMFLT = fengari.lua.LUA_TNUMBER; // variant 0
+  const LUA_TNUMINT = fengari.lua.LUA_TNUMBER | (1 << 4);
+  const proto = lobject.TValue.prototype;
+  proto.ttisinteger = () => false;
+  proto.ttisfloat = function (this: { type: number }) {
+    return this.type === LUA_TNUMFLT || this.type === LUA_TNUMINT;
+  };
+  // Number → string conversions (tostring, concatenation, lua_tolstring) as Lua 5.1's "%.14g".
+  lobject.luaO_tostring = (L: LuaState, obj: { value: number; setsvalue(ts: unknown): void }) => {
+    obj.setsvalue(lstring.luaS_bless(L, fengari.to_luastring(formatG(obj.value, 14))));
+  };
+}
+
+/**
+ * C's "%.<precision>g" for a double (Lua 5.1 uses 14 digits; Redis formats redis.call arguments
+ * with 17). NaN prints as glibc prints 0/0, "-nan".
+ */
+export function formatG(n: number, precision: number): string {
+  if (n !== n) return "-nan";
+  if (n === Infinity) return "inf";
+  if (n === -Infinity) return "-inf";
+  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
+  const e = n.toExponential(precision - 1);
+  const x = Number(e.slice(e.indexOf("e") + 1));
+  const trim = (s: string) => s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+  if (x < -4 || x >= precision) {
+    const m = trim(e.slice(0, e.indexOf("e")));
+    return m + "e" + (x < 0 ? "-" : "+") + String(Math.abs(x)).padStart(2, "0");
+  }
+  return trim(n.toFixed(precision - 1 - x));
+}
 
 /** fengari's C-API modules (typed loosely: the package ships no types). */
 // deno-lint-ignore no-explicit-any

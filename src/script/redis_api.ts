@@ -4,7 +4,7 @@
  * LOG_* levels, setresp, set_repl with REPL_*, replicate_commands, breakpoint/debug no-ops,
  * acl_check_cmd, register_function (active only during FUNCTION LOAD), REDIS_VERSION(_NUM).
  */
-import { lauxlib, lua, luaName, type LuaState, pushStr, toStr } from "./lua.ts";
+import { formatG, lauxlib, lua, luaName, type LuaState, pushStr, toStr } from "./lua.ts";
 import { pushReply } from "./convert.ts";
 import type { LuaEngine, RunContext } from "./engine.ts";
 import { sha1hex } from "./sha1.ts";
@@ -167,7 +167,7 @@ function redisCall(engine: LuaEngine, L: LuaState, raiseErrors: boolean): number
     if (t === lua.LUA_TSTRING) argv[i - 1] = toStr(L, i)!;
     else if (t === lua.LUA_TNUMBER) {
       const n = lua.lua_tonumber(L, i);
-      argv[i - 1] = Number.isInteger(n) && Math.abs(n) < 1e15 ? String(n) : formatG17(n);
+      argv[i - 1] = Number.isInteger(n) && Math.abs(n) < 1e15 ? String(n) : formatG(n, 17);
     } else return fail("Lua redis lib command arguments must be strings or integers");
   }
   if (ctx === null) return fail("redis.call called outside of a script");
@@ -191,9 +191,12 @@ function redisCall(engine: LuaEngine, L: LuaState, raiseErrors: boolean): number
     let msg = "";
     for (let i = 1; i < e; i++) msg += String.fromCharCode(out[i]);
     fake.outLen = 0;
-    lua.lua_createtable(L, 0, 1);
+    lua.lua_createtable(L, 0, 2);
     pushStr(L, msg);
     lua.lua_setfield(L, -2, N_ERR);
+    // Already counted in the error statistics by the command itself (as Redis flags it).
+    lua.lua_pushboolean(L, true);
+    lua.lua_setfield(L, -2, "ignore_err_stats_update");
     return lua.lua_error(L);
   }
   if (fake.outLen === 0) lua.lua_pushboolean(L, false);
@@ -209,20 +212,4 @@ function deniedReason(cmd: Command, ctx: RunContext): string | null {
     return "Write commands are not allowed from read-only scripts.";
   }
   return null;
-}
-
-/** C's "%.17g", which Redis uses for numbers passed to redis.call. */
-export function formatG17(n: number): string {
-  if (n !== n) return "nan";
-  if (n === Infinity) return "inf";
-  if (n === -Infinity) return "-inf";
-  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
-  const e = n.toExponential(16);
-  const x = Number(e.slice(e.indexOf("e") + 1));
-  const trim = (s: string) => s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
-  if (x < -4 || x >= 17) {
-    const m = trim(e.slice(0, e.indexOf("e")));
-    return m + "e" + (x < 0 ? "-" : "+") + String(Math.abs(x)).padStart(2, "0");
-  }
-  return trim(n.toFixed(16 - x));
 }

@@ -295,9 +295,10 @@ Deno.test("loader errors: versions, signature, duplicates, bad checksum, unknown
   db.u8(0xfe);
   writeLen(db, 16);
   expectErr(finish(db), /more than 16 databases/);
+  // Streams load (tests/persist/stream_rdb_test.ts); one whose body is cut off is an error, not a crash.
   const stream = header(9);
   key(stream, 15, "s");
-  expectErr(finish(stream), /stream values are not supported/);
+  expectErr(finish(stream), /length encoding|Unexpected EOF|stream/i);
   const dupz = header(9);
   key(dupz, 5, "z");
   writeLen(dupz, 2);

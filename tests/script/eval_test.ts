@@ -194,3 +194,60 @@ Deno.test("script: numbers passed to redis.call are formatted like %.17g", async
     ["EVAL", "return redis.call('incrby','n', 5)", "0"],
   ]);
 });
+
+Deno.test("script: error statistics count a failing redis.call once", async () => {
+  const script: Script = [
+    ["CONFIG", "RESETSTAT"],
+    ["SET", "s", "abc"],
+    ["EVAL", "return redis.call('incr','s')", "0"],
+    ["EVAL", "return redis.pcall('incr','s')", "0"],
+    ["EVAL", "return redis.error_reply('MY custom')", "0"],
+    ["EVAL", "error('boom')", "0"],
+    ["INFO", "errorstats"],
+  ];
+  const r = await differential(script);
+  assertSameReplies(script, r);
+});
+
+Deno.test("script: EVAL inside MULTI, and transaction commands inside scripts", async () => {
+  await same([
+    ["MULTI"],
+    ["EVAL", "return redis.call('incr', KEYS[1])", "1", "c"],
+    ["EVAL", "return redis.call('incr', KEYS[1])", "1", "c"],
+    ["EXEC"],
+    ["EVAL", "return redis.call('multi')", "0"],
+    ["EVAL", "return redis.call('watch', 'c')", "0"],
+    ["EVAL", "return redis.pcall('subscribe', 'ch')", "0"],
+    ["EVAL", "redis.call('select', 2) redis.call('set', 'in2', 'x') return redis.call('dbsize')", "0"],
+    ["DBSIZE"],
+    ["SELECT", "2"],
+    ["GET", "in2"],
+  ]);
+});
+
+Deno.test("script: Lua 5.1 number semantics (no integer wrap-around, %.14g strings)", async () => {
+  await same([
+    ["EVAL", "return 100000 * 100000", "0"],
+    ["EVAL", "return tonumber(ARGV[1]) * 1000", "0", "1700000000"],
+    ["EVAL", "return tostring(100000*100000)", "0"],
+    ["EVAL", "return 2147483647 + 1", "0"],
+    ["EVAL", "return -2147483648 - 1", "0"],
+    ["EVAL", "local s=0 for i=1,10 do s=s+i end return s", "0"],
+    ["EVAL", "local t={} for i,v in ipairs({5,6,7}) do t[#t+1]=i*v end return t", "0"],
+    ["EVAL", "local a = {} for i = 10, 1, -3 do a[#a+1] = i end return a", "0"],
+    ["EVAL", "return string.format('%d %5.2f %s', 42, 3.14159, 7)", "0"],
+    ["EVAL", "local t={} t[1]='a' return {t[1.0], #t}", "0"],
+    [
+      "EVAL",
+      "return {math.floor(3.7), math.ceil(3.2), math.max(1,5,3), math.abs(-4), 7 % 3, -7 % 3, 7 / 2, 2^10}",
+      "0",
+    ],
+    ["EVAL", "return tostring(7/2) .. ' ' .. tostring(2^53) .. ' ' .. tostring(-0.0) .. ' ' .. tostring(1e15)", "0"],
+    ["EVAL", "return tostring(123456789012) .. ' ' .. tostring(0.1 + 0.2) .. ' ' .. tostring(1/0)", "0"],
+    ["EVAL", "return 1e15 .. ' ' .. 2^53 .. ' ' .. (1/0) .. ' ' .. 0.1", "0"],
+    ["EVAL", "return {string.byte('A'), string.len('abc'), select('#', 1, 2, 3)}", "0"],
+    ["EVAL", "return (10 == 10.0) and 1 or 0", "0"],
+    ["EVAL", "return table.concat({1, 2.5, 'x'}, ',')", "0"],
+    ["EVAL", "return {tonumber('0x10'), tonumber('  12  '), tonumber('1e3'), tonumber('z')}", "0"],
+  ]);
+});

@@ -132,3 +132,17 @@ Deno.test("functions: DUMP and RESTORE round trip, and Redis's payload loads her
     await oracle.stop();
   }
 });
+
+Deno.test("functions: the RDB persistence hooks save and restore library sources", async () => {
+  const { functionsPersistence } = await import("../../src/script/functions.ts");
+  await withServer(async (srv, c) => {
+    assert.equal(await c.call("FUNCTION", "LOAD", LIB), "mylib");
+    const codes = functionsPersistence.codes(srv.server);
+    assert.deepEqual(codes, [LIB]);
+    await c.call("FUNCTION", "FLUSH");
+    assert.equal(functionsPersistence.restore(srv.server, codes), undefined);
+    await c.call("SET", "key", "restored");
+    assert.equal(await c.call("FCALL", "f1", "1", "key"), "restored");
+    assert.match(functionsPersistence.restore(srv.server, ["return 1"])!, /Missing library metadata/);
+  });
+});
