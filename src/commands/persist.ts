@@ -3,6 +3,8 @@
  * src/persist/ (formats, files, server state); these handlers parse arguments and reply with
  * Redis's texts. Handlers stay synchronous: BGSAVE's file I/O completes later on its own.
  */
+import { functionsPersistence } from "../script/functions.ts";
+import { setFunctionsPersistence } from "../persist/persistence.ts";
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
 import {
@@ -208,6 +210,9 @@ registerDebugSubcommand("reload", debugReload, (n) => n >= 2, [
   "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
   "      file to the database.",
 ]);
+
+// Function libraries are saved in and loaded from RDB files (FUNCTION2 records).
+setFunctionsPersistence(functionsPersistence);
 
 export const commands: CommandDef[] = [
   { name: "save", handler: save },
