@@ -6,7 +6,8 @@
  *
  * Options: --requests N (default 300000), --keys N (default 1000000, 0 skips the memory figure),
  * --tests set,get (redis-benchmark -t names), --command "pfadd hll __rand_int__" (repeatable: custom
- * commands; --random N passes -r N to them), --pipelines 1,16, --clients 50.
+ * commands; --random N passes -r N to them), --pipelines 1,16, --clients 50, --rounds 3 (median of N
+ * alternating runs per side).
  */
 import { parseArgs } from "node:util";
 import { printTable, rss, startOurs, startRedis, stopAll, type Target, waitReady } from "./servers.ts";
@@ -21,6 +22,7 @@ const { values: opts } = parseArgs({
     clients: { type: "string", default: "50" },
     command: { type: "string", multiple: true, default: [] },
     random: { type: "string" },
+    rounds: { type: "string", default: "3" },
   },
 });
 
@@ -37,6 +39,11 @@ async function settledRss(pid: number, ms: number): Promise<number> {
   const until = Date.now() + ms;
   while (Date.now() < until) await new Promise((r) => setTimeout(r, 1000));
   return rss(pid);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
 }
 
 /** Runs one redis-benchmark test (a -t name, or a custom command line) and returns requests/s. */
@@ -72,10 +79,14 @@ try {
       ...(opts.command as string[]).map((t) => [t, true] as const),
     ];
     for (const [test, custom] of tests) {
-      // warm up our JIT briefly, then measure each side
+      // warm up our JIT briefly, then alternate the sides and keep each one's median
       await benchmark(ours, test, p, custom);
-      const a = await benchmark(ours, test, p, custom);
-      const b = await benchmark(redis, test, p, custom);
+      const as: number[] = [], bs: number[] = [];
+      for (let r = 0; r < Number(opts.rounds); r++) {
+        as.push(await benchmark(ours, test, p, custom));
+        bs.push(await benchmark(redis, test, p, custom));
+      }
+      const a = median(as), b = median(bs);
       rows.push([`${custom ? test : test.toUpperCase()} -P ${p} (req/s)`, a, b, (a / b).toFixed(2)]);
     }
   }
