@@ -4,7 +4,8 @@
  * signals (what WATCH relies on).
  */
 import assert from "node:assert/strict";
-import { RawClient } from "../helpers/resp.ts";
+import { assertKeyEventsMatch } from "../helpers/keyevents.ts";
+import type { RawClient } from "../helpers/resp.ts";
 import type { Script } from "../helpers/oracle.ts";
 import { same, withPair } from "./helpers.ts";
 
@@ -63,35 +64,10 @@ const SCRIPT: Script = [
   ["LPOS", "s", "1"],
 ];
 
-async function readEvents(sub: RawClient): Promise<string[]> {
-  const out: string[] = [];
-  while (true) {
-    const msg = await sub.read() as string[];
-    const event = msg[2].slice("__keyevent@0__:".length);
-    if (event === "zz-marker") return out;
-    out.push(`${event}:${msg[3]}`);
-  }
-}
-
 Deno.test("list events: keyspace events match redis-server's, with Redis's classes", async () => {
   await withPair(async (p) => {
-    await p.redis.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
-    const sub = await RawClient.connect(p.oracle.port);
-    try {
-      await sub.call("PSUBSCRIBE", "__keyevent@0__:*");
-      const ours: string[] = [];
-      p.ours.server.notifyHooks.push((type, event, key) => ours.push(`${type}:${event}:${key}`));
-      await same(p, SCRIPT);
-      await p.redis.call("PUBLISH", "__keyevent@0__:zz-marker", "end");
-      const theirs = await readEvents(sub);
-      assert.deepEqual(ours.map((e) => e.slice(2)), theirs);
-      for (const e of ours) {
-        const [type, event] = e.split(":");
-        assert.equal(type, EVENT_CLASS[event], `class of ${event}`);
-      }
-    } finally {
-      sub.close();
-    }
+    const pair = { redis: p.redis, oraclePort: p.oracle.port, server: p.ours.server };
+    await assertKeyEventsMatch(pair, () => same(p, SCRIPT), EVENT_CLASS);
   });
 });
 

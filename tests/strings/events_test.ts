@@ -4,8 +4,8 @@
  * and key-modified signals (what WATCH relies on).
  */
 import assert from "node:assert/strict";
-import { RawClient } from "../helpers/resp.ts";
-import { makeList, recordEvents, same, withPair } from "./helpers.ts";
+import { assertKeyEventsMatch } from "../helpers/keyevents.ts";
+import { makeList, same, withPair } from "./helpers.ts";
 
 /** The class letter Redis files each string-family event under. */
 const EVENT_CLASS: Record<string, string> = {
@@ -69,36 +69,11 @@ const SCRIPT: (string | number)[][] = [
   ["SET", "z", "2"],
 ];
 
-/** Reads keyevent notifications from a PSUBSCRIBEd connection until the marker channel. */
-async function readEvents(sub: RawClient): Promise<string[]> {
-  const out: string[] = [];
-  while (true) {
-    const msg = await sub.read() as string[];
-    const event = msg[2].slice("__keyevent@0__:".length);
-    if (event === "zz-marker") return out;
-    out.push(`${event}:${msg[3]}`);
-  }
-}
-
 Deno.test("strings: keyspace events match redis-server's, with Redis's classes", async () => {
   await withPair(async (p) => {
     await makeList(p, "lst");
-    await p.redis.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
-    const sub = await RawClient.connect(p.oracle.port);
-    try {
-      await sub.call("PSUBSCRIBE", "__keyevent@0__:*");
-      const ours = recordEvents(p);
-      await same(p, SCRIPT);
-      await p.redis.call("PUBLISH", "__keyevent@0__:zz-marker", "end");
-      const theirs = await readEvents(sub);
-      assert.deepEqual(ours.map((e) => e.slice(2)), theirs);
-      for (const e of ours) {
-        const [type, event] = e.split(":");
-        assert.equal(type, EVENT_CLASS[event], `class of ${event}`);
-      }
-    } finally {
-      sub.close();
-    }
+    const pair = { redis: p.redis, oraclePort: p.oracle.port, server: p.ours.server };
+    await assertKeyEventsMatch(pair, () => same(p, SCRIPT), EVENT_CLASS);
   });
 });
 

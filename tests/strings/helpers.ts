@@ -101,10 +101,3 @@ export async function sameTtls(p: Pair, keys: string[], slackMs = 1500): Promise
     else assert.ok(Math.abs(mine - theirs) <= slackMs, `PTTL of ${JSON.stringify(k)}: ours ${mine}, redis ${theirs}`);
   }
 }
-
-/** Keyspace events recorded on our server: "type:event:key" strings. */
-export function recordEvents(p: Pair): string[] {
-  const events: string[] = [];
-  p.ours.server.notifyHooks.push((type, event, key) => events.push(`${type}:${event}:${key}`));
-  return events;
-}
