@@ -19,6 +19,8 @@ export interface DbHooks {
   keyExpired(db: Db, key: string): void;
   /** True when this server must not delete expired keys itself (a replica). */
   readonly expiryReadOnly: boolean;
+  /** True while CLIENT PAUSE holds writes: expired keys read as missing but are not deleted. */
+  expiryPaused(): boolean;
   /** False while a CLIENT NO-TOUCH client runs a command: lookups leave the access clock alone. */
   readonly touchAllowed: boolean;
   /** keyspace_hits / keyspace_misses counters. */
@@ -86,7 +88,7 @@ export class Db {
   expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
     if (when === undefined || when >= this.hooks.now()) return false;
-    if (!this.hooks.expiryReadOnly) this.hooks.keyExpired(this, key);
+    if (!this.hooks.expiryReadOnly && !this.hooks.expiryPaused()) this.hooks.keyExpired(this, key);
     return true;
   }
 

@@ -131,6 +131,11 @@ export class Server implements DbHooks {
     for (let i = 0; i < hooks.length; i++) hooks[i](db, key);
   }
 
+  /** CLIENT PAUSE (WRITE or ALL) also pauses expiry, as in Redis: nothing is deleted while it lasts. */
+  expiryPaused(): boolean {
+    return this.pauseUntil !== 0 && this.clock.now() < this.pauseUntil;
+  }
+
   keyExpired(db: Db, key: string): void {
     db.delete(key);
     this.stats.expiredKeys++;
@@ -217,7 +222,7 @@ export class Server implements DbHooks {
     this.cronLoops++;
     this.refreshLruClock();
     this.stats.sample(now);
-    if (this.activeExpireEnabled && !this.expiryReadOnly) activeExpireCycle(this);
+    if (this.activeExpireEnabled && !this.expiryReadOnly && !this.expiryPaused()) activeExpireCycle(this);
     if (this.pauseUntil !== 0 && now >= this.pauseUntil) this.unpause();
     const timeout = this.config.num("timeout");
     if (timeout > 0) {
