@@ -2,7 +2,9 @@
  * Helpers for persistence tests: a typed dataset script, and a canonical snapshot of every key of a
  * server (type, contents in a comparable order, TTL presence, encoding) to compare two servers.
  */
-import type { RawClient } from "../helpers/resp.ts";
+import assert from "node:assert/strict";
+import { RawClient } from "../helpers/resp.ts";
+import { Oracle } from "../helpers/oracle.ts";
 
 /** Commands building keys of every type and encoding, in db 0 and db 3, some with TTLs. */
 export function datasetScript(): string[][] {
@@ -97,4 +99,21 @@ export async function until(pred: () => Promise<boolean> | boolean, ms = 10000):
     if (Date.now() > deadline) throw new Error("condition not reached in time");
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Asserts that Debian's redis-check-rdb accepts the RDB file at `path`. */
+export function checkRdb(path: string): void {
+  const out = new Deno.Command("redis-check-rdb", { args: [path], stdout: "piped", stderr: "piped" }).outputSync();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.ok(out.success, text);
+  assert.match(text, /RDB looks OK!/);
+}
+
+/** Starts redis-server 7.0 and makes it load `file` (copied into its dir) with DEBUG RELOAD NOSAVE. */
+export async function oracleWith(file: string): Promise<{ o: Oracle; b: RawClient }> {
+  const o = await Oracle.start(["--dbfilename", "dump.rdb"]);
+  Deno.copyFileSync(file, `${o.dir}/dump.rdb`);
+  const b = await RawClient.connect(o.port);
+  assert.equal(await b.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
+  return { o, b };
 }

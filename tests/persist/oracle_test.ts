@@ -8,7 +8,7 @@ import { startServer } from "../../src/mod.ts";
 import { RawClient } from "../helpers/resp.ts";
 import { haveRedis, Oracle } from "../helpers/oracle.ts";
 import { setRdbTargetVersion } from "../../src/persist/persistence.ts";
-import { datasetScript, encodings, run, snapshot, until } from "./helpers.ts";
+import { checkRdb, datasetScript, encodings, oracleWith, run, snapshot, until } from "./helpers.ts";
 
 const ignore = !haveRedis();
 
@@ -132,17 +132,10 @@ Deno.test({
     try {
       await run(a, datasetScript());
       assert.equal(await a.call("SAVE"), "OK");
-      const check = new Deno.Command("redis-check-rdb", { args: [`${dir}/dump.rdb`], stdout: "piped", stderr: "piped" })
-        .outputSync();
-      const text = new TextDecoder().decode(check.stdout) + new TextDecoder().decode(check.stderr);
-      assert.ok(check.success, text);
-      assert.match(text, /RDB looks OK!/);
-      const o = await Oracle.start(["--dbfilename", "dump.rdb"]);
-      // The oracle starts with its own empty dir: load ours with DEBUG RELOAD NOSAVE from a copy.
-      Deno.copyFileSync(`${dir}/dump.rdb`, `${o.dir}/dump.rdb`);
-      const b = await RawClient.connect(o.port);
+      checkRdb(`${dir}/dump.rdb`);
+      // The oracle starts with its own empty dir: it loads a copy of ours with DEBUG RELOAD NOSAVE.
+      const { o, b } = await oracleWith(`${dir}/dump.rdb`);
       try {
-        assert.equal(await b.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
         await until(async () => (await b.call("DBSIZE")) !== 0);
         assert.deepEqual(await snapshot(b), await snapshot(a));
       } finally {

@@ -18,7 +18,7 @@ import { writeLen, writeString } from "../../src/persist/rdb_write.ts";
 import { T } from "../../src/persist/rdb_format.ts";
 import { Consumer, Group, Stream } from "../../src/types/stream.ts";
 import { makeId, MAX_ID } from "../../src/types/stream_id.ts";
-import { run, until } from "./helpers.ts";
+import { checkRdb, oracleWith, run, until } from "./helpers.ts";
 
 const ignore = !haveRedis();
 const RAW = { version: 12, compress: false };
@@ -122,22 +122,6 @@ async function views(c: RawClient, keys: string[], v70 = false): Promise<Record<
 
 function tmpdir(): string {
   return Deno.makeTempDirSync({ prefix: "stream-rdb-" });
-}
-
-function checkRdb(path: string): void {
-  const out = new Deno.Command("redis-check-rdb", { args: [path], stdout: "piped", stderr: "piped" }).outputSync();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  assert.ok(out.success, text);
-  assert.match(text, /RDB looks OK!/);
-}
-
-/** Makes 7.0 load `file` (copied into its dir) with DEBUG RELOAD NOSAVE. */
-async function oracleWith(file: string): Promise<{ o: Oracle; b: RawClient }> {
-  const o = await Oracle.start(["--dbfilename", "dump.rdb"]);
-  Deno.copyFileSync(file, `${o.dir}/dump.rdb`);
-  const b = await RawClient.connect(o.port);
-  assert.equal(await b.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
-  return { o, b };
 }
 
 // ---- codec ------------------------------------------------------------------------------------------
