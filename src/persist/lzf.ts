@@ -37,7 +37,7 @@ function idx(h: number): number {
  * Match search: a rolling hash of the bytes around each position indexes a table of the last position
  * seen with that hash; a candidate is used when it is within 8191 bytes, is not the very first byte,
  * and its first three bytes match. A match never covers the last two input bytes; after a match only
- * its last two positions are entered in the table. Output bound checks are conservative (4 bytes of
+ * its last two positions are entered in the table. (A match of 17–19 bytes may reach the end, see below.) Output bound checks are conservative (4 bytes of
  * headroom for a back reference), so marginal inputs are left uncompressed.
  */
 export function lzfCompress(input: Uint8Array, maxOut: number): Uint8Array | null {
@@ -70,7 +70,19 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Uint8Array | nul
       if (op + 3 + 1 >= maxOut && op - (lit === 0 ? 1 : 0) + 3 + 1 >= maxOut) return null;
       out[op - lit - 1] = lit - 1; // stop the literal run
       if (lit === 0) op--; // no literal run: drop its control byte
-      do len++; while (len < maxlen && input[ref + len] === input[ip + len]);
+      // liblzf unrolls the first 16 comparisons when maxlen > 16 without checking maxlen, then takes
+      // one more step unchecked: a long match may run up to 19 bytes even when maxlen is 17 or 18.
+      let mismatch = false;
+      if (maxlen > 16) {
+        for (let k = 0; k < 16; k++) {
+          len++;
+          if (input[ref + len] !== input[ip + len]) {
+            mismatch = true;
+            break;
+          }
+        }
+      }
+      if (!mismatch) { do len++; while (len < maxlen && input[ref + len] === input[ip + len]); }
       len -= 2;
       ip++;
       if (len < 7) out[op++] = (off >> 8) + (len << 5);
