@@ -25,6 +25,7 @@ import {
 import { stringMatch } from "../util/glob.ts";
 
 function fcall(c: Client, argv: string[], ro: boolean): void {
+  c.preventPropagation = true; // the script's writes propagate themselves (effects replication)
   const fn = functionsOf(c.server).functions.get(argv[1]);
   if (!fn) {
     c.addError(FUNCTION_NOT_FOUND);

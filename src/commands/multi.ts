@@ -101,6 +101,7 @@ function exec(c: Client): void {
       call(c, q.cmd, q.argv);
     }
   } finally {
+    c.preventPropagation = true; // the queued commands propagated themselves
     c.argv = origArgv;
     c.cmd = origCmd;
     discardTransaction(c);

@@ -48,6 +48,7 @@ export function parseNumKeys(c: Client, argv: string[], notInteger = NOT_INTEGER
 
 /** evalGenericCommand. */
 function evalGeneric(c: Client, argv: string[], bySha: boolean, ro: boolean): void {
+  c.preventPropagation = true; // the script's writes propagate themselves (effects replication)
   const numkeys = parseNumKeys(c, argv);
   if (numkeys < 0) return;
   const server = c.server;

@@ -31,6 +31,8 @@ export class Client extends ReplyBuffer {
   cmd: Command | null = null;
   lastCmd: Command | null = null;
   argv: string[] = [];
+  /** Set by a command that propagates its effects itself (EXEC, EVAL, FCALL): skip propagating c.argv. */
+  preventPropagation = false;
   readonly parser = new RequestParser();
   replyMode: ReplyMode = "on";
   /** CLIENT REPLY SKIP: mute the next command's reply. */
@@ -126,6 +128,8 @@ export class Client extends ReplyBuffer {
 
   /** Writes all buffered output; resolves when it has left (or the connection failed). */
   async flush(): Promise<void> {
+    const before = this.server.beforeReply;
+    if (before !== null) before();
     if (this.writing) return new Promise((r) => this.drainWaiters.push(r));
     if (!this.transport) {
       this.outLen = 0;

@@ -140,13 +140,19 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   s.callDepth++;
   // A running snapshot saves the old values of the keys this write is about to change.
   if (s.beforeWrite !== null && cmd.has(F.WRITE)) s.beforeWrite(c, cmd, argv);
+  const dirty = s.dirty;
   try {
     cmd.handler!(c, argv);
   } catch (e) {
     s.log.warning(`internal error in '${cmd.fullName}': ${e instanceof Error ? e.stack : e}`);
     c.addError(`ERR internal error: ${e instanceof Error ? e.message : e}`);
   }
+  // A command that changed the dataset is propagated as its (possibly rewritten) c.argv, unless it
+  // propagates its effects itself (EXEC, scripts).
+  if (c.preventPropagation) c.preventPropagation = false;
+  else if (s.dirty > dirty && s.propagateHooks.length !== 0) s.propagate(c.db.id, c.argv);
   s.callDepth--;
+  if (s.callDepth === 0 && s.pendingPropagation.length !== 0) s.flushPropagation();
   if (s.callDepth === 0) s.clock.endCommand();
   const end = performance.now();
   if (s.callDepth === 0) s.lastCallEnd = end;

@@ -151,11 +151,40 @@ export class Server implements DbHooks {
     for (let i = 0; i < hooks.length; i++) hooks[i](type, event, key, dbid);
   }
 
-  /** Records a write for AOF and replicas. */
+  /**
+   * Records a write for AOF and replicas. Inside a command (EXEC, scripts, lazy expiry during a
+   * command) the operation waits for the end of the execution unit; outside (cron) it goes out now.
+   */
   propagate(dbid: number, argv: string[]): void {
+    if (this.propagateHooks.length === 0) return;
+    if (this.callDepth !== 0) this.pendingPropagation.push(dbid, argv);
+    else this.emitPropagation(dbid, argv);
+  }
+
+  /** Operations of the running execution unit, as (dbid, argv) pairs. */
+  readonly pendingPropagation: (number | string[])[] = [];
+
+  /**
+   * propagatePendingCommands: sends what the execution unit recorded; more than one operation is
+   * wrapped in MULTI … EXEC (database -1: no SELECT needed), as Redis 7 does.
+   */
+  flushPropagation(): void {
+    const ops = this.pendingPropagation;
+    if (ops.length === 0) return;
+    const wrap = ops.length > 2;
+    if (wrap) this.emitPropagation(-1, ["MULTI"]);
+    for (let i = 0; i < ops.length; i += 2) this.emitPropagation(ops[i] as number, ops[i + 1] as string[]);
+    if (wrap) this.emitPropagation(-1, ["EXEC"]);
+    ops.length = 0;
+  }
+
+  private emitPropagation(dbid: number, argv: string[]): void {
     const hooks = this.propagateHooks;
     for (let i = 0; i < hooks.length; i++) hooks[i](dbid, argv);
   }
+
+  /** Run before any reply is written (AOF: write, and with `appendfsync always` fsync, first). */
+  beforeReply: (() => void) | null = null;
 
   // ---- clients --------------------------------------------------------------------------------
 
