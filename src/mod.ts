@@ -10,7 +10,8 @@ import { Config } from "./config/config.ts";
 import { Server } from "./server/server.ts";
 import { startListeners } from "./net/listener.ts";
 import { installResume } from "./net/connection.ts";
-import { applyCommandRenames } from "./server/startup.ts";
+import { applyCommandRenames, runStartupLoaders } from "./server/startup.ts";
+import "./commands/persist.ts";
 
 export { Server } from "./server/server.ts";
 export { Config } from "./config/config.ts";
@@ -24,6 +25,11 @@ export interface StartOptions {
   config?: Record<string, string | number | boolean | string[]>;
   /** Log to stdout (default: silent when embedded). */
   log?: boolean;
+  /**
+   * Load the dataset from `dir` (dump.rdb, or the AOF with `appendonly yes`) before serving, as
+   * redis-server does. Default: only when `appendonly` is on.
+   */
+  load?: boolean;
 }
 
 /** A running embedded server. */
@@ -70,6 +76,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   installResume(server);
   applyCommandRenames(server);
   startListeners(server, true);
+  if (opts.load ?? config.bool("appendonly")) {
+    try {
+      await runStartupLoaders(server);
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
+  }
   server.startCron();
   await Promise.resolve();
   const bound = server.boundTcp[0];

@@ -8,7 +8,9 @@ import { setFunctionsPersistence } from "../persist/persistence.ts";
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
 import {
+  AOFRW_IN_PROGRESS,
   BAD_DATA_FORMAT,
+  BGSAVE_AOF_ACTIVE,
   BGSAVE_IN_PROGRESS,
   BUSYKEY,
   DUMP_PAYLOAD_BAD,
@@ -22,7 +24,10 @@ import {
   SYNTAX,
 } from "../server/errors.ts";
 import { registerDebugSubcommand } from "./debug.ts";
+import { bgrewriteaof } from "../persist/aof.ts";
+import "../persist/aof_load.ts";
 import {
+  aofRewriteActive,
   bgsave,
   installPersistence,
   loadLimits,
@@ -38,6 +43,7 @@ import { readDumpPayload, verifyDumpPayload } from "../persist/dump.ts";
 import { parseInt64 } from "../util/numbers.ts";
 import { bytesToStr, strToBytes } from "../resp/bytes.ts";
 import { RdbError } from "../persist/bytes_io.ts";
+import { serverDelCommand } from "./propagation.ts";
 
 function save(c: Client): void {
   installPersistence(c.server);
@@ -58,14 +64,20 @@ function bgsaveCommand(c: Client, argv: string[]): void {
     return;
   }
   const st = persistState(c.server);
-  if (st.bgsaveInProgress) {
+  if (aofRewriteActive(c.server) && !st.bgsaveInProgress) {
+    if (!schedule) {
+      c.addError(BGSAVE_AOF_ACTIVE);
+      return;
+    }
+  }
+  if (st.bgsaveInProgress || aofRewriteActive(c.server)) {
     if (!schedule) {
       c.addError(BGSAVE_IN_PROGRESS);
       return;
     }
     const server = c.server;
     const retry = () => {
-      if (persistState(server).bgsaveInProgress) setTimeout(retry, 10);
+      if (persistState(server).bgsaveInProgress || aofRewriteActive(server)) setTimeout(retry, 10);
       else bgsave(server);
     };
     setTimeout(retry, 10);
@@ -74,6 +86,15 @@ function bgsaveCommand(c: Client, argv: string[]): void {
   }
   bgsave(c.server);
   c.addStatus("Background saving started");
+}
+
+function bgrewriteaofCommand(c: Client): void {
+  installPersistence(c.server);
+  const r = bgrewriteaof(c.server);
+  if (r === "started") c.addStatus("Background append only file rewriting started");
+  else if (r === "scheduled") c.addStatus("Background append only file rewriting scheduled");
+  else if (r === "in progress") c.addError(AOFRW_IN_PROGRESS);
+  else c.addError(`ERR Can't execute an AOF background rewriting. Please check the server logs for more information.`);
 }
 
 function lastsave(c: Client): void {
@@ -141,13 +162,23 @@ function restore(c: Client, argv: string[]): void {
   if (ttl !== 0 && !absttl) ttl += now;
   if (ttl !== 0 && ttl <= now) {
     if (deleted) {
+      c.argv = [serverDelCommand(c), key]; // replicated as the deletion it amounts to
       server.notify("g", "del", key, db.id);
       server.dirty++;
     }
     return c.addOk();
   }
   db.set(key, value);
-  if (ttl !== 0) db.setExpire(key, ttl);
+  if (ttl !== 0) {
+    db.setExpire(key, ttl);
+    // A relative TTL is replicated as an absolute one: argv[2] rewritten, ABSTTL appended.
+    if (!absttl) {
+      const rewritten = c.argv.slice();
+      rewritten[2] = String(ttl);
+      rewritten.push("ABSTTL");
+      c.argv = rewritten;
+    }
+  }
   if (idle >= 0) {
     const i = db.dict.index.get(key);
     if (i !== undefined) db.dict.lru[i] = server.lruClock() - idle;
@@ -217,6 +248,7 @@ setFunctionsPersistence(functionsPersistence);
 export const commands: CommandDef[] = [
   { name: "save", handler: save },
   { name: "bgsave", handler: bgsaveCommand },
+  { name: "bgrewriteaof", handler: bgrewriteaofCommand },
   { name: "lastsave", handler: lastsave },
   { name: "dump", handler: dump },
   { name: "restore", handler: restore },

@@ -60,6 +60,19 @@ export function functionCodes(server: Server): string[] {
   return functionsHook?.codes(server) ?? [];
 }
 
+/** True while another snapshot child runs (an AOF rewrite): BGSAVE and save points wait. */
+let otherChild: (server: Server) => boolean = () => false;
+
+/** Registered by the AOF module. */
+export function setOtherChildCheck(fn: (server: Server) => boolean): void {
+  otherChild = fn;
+}
+
+/** True when an AOF rewrite runs (BGSAVE must wait or fail). */
+export function aofRewriteActive(server: Server): boolean {
+  return otherChild(server);
+}
+
 /** The persistence state of `server` (created on first use). */
 export function persistState(server: Server): PersistState {
   let s = states.get(server);
@@ -97,7 +110,8 @@ export function writeOptions(server: Server): RdbWriteOptions {
   return { version: persistState(server).version, compress: server.config.bool("rdbcompression") };
 }
 
-function datasetOptions(server: Server): DatasetWriteOptions {
+/** Whole-file write options from the config. */
+export function datasetOptions(server: Server): DatasetWriteOptions {
   return {
     ...writeOptions(server),
     checksum: server.config.bool("rdbchecksum"),
@@ -194,7 +208,7 @@ export function saveSync(server: Server): string | undefined {
  */
 export function bgsave(server: Server, done?: (err?: string) => void): boolean {
   const st = persistState(server);
-  if (st.bgsaveInProgress) return false;
+  if (st.bgsaveInProgress || otherChild(server)) return false;
   st.bgsaveInProgress = true;
   st.bgsaveStart = Date.now();
   st.lastBgsaveTry = Date.now();
@@ -292,6 +306,21 @@ export function loadRdbFile(
     return errText(e);
   }
   const start = performance.now();
+  const r = loadRdbBytes(server, data, opts);
+  if (typeof r === "string") return r;
+  server.log.notice(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+  return undefined;
+}
+
+/**
+ * Loads an RDB image (a dump.rdb, an AOF base, or an AOF's RDB preamble when `allowTrailing`) with
+ * Redis's log lines. Returns the offset where the RDB ends, or an error text (data untouched).
+ */
+export function loadRdbBytes(
+  server: Server,
+  data: Uint8Array,
+  opts: { noflush?: boolean; merge?: boolean; allowTrailing?: boolean } = {},
+): number | string {
   let parsed: ParsedRdb;
   try {
     parsed = parseRdb(data, {
@@ -301,6 +330,7 @@ export function loadRdbFile(
       dropExpired: !server.expiryReadOnly,
       verifyChecksum: server.config.bool("rdbchecksum"),
       lruClock: server.lruClock(),
+      allowTrailing: opts.allowTrailing,
     });
   } catch (e) {
     server.log.warning(`Short read or OOM loading DB. Unrecoverable error, aborting now.`);
@@ -314,6 +344,7 @@ export function loadRdbFile(
   if (ctime !== undefined) log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000) - Number(ctime))} seconds`);
   const mem = parsed.aux.get("used-mem");
   if (mem !== undefined) log.notice(`RDB memory usage when created ${(Number(mem) / 1024 / 1024).toFixed(2)} Mb`);
+  if (parsed.aux.get("aof-base") === "1") log.notice("RDB is base AOF");
   for (const w of parsed.warnings) log.warning(w);
   if (parsed.functions.length > 0) {
     const ferr = functionsHook === null
@@ -339,8 +370,7 @@ export function loadRdbFile(
       `Done loading RDB, keys loaded: ${parsed.loaded}, keys expired: ${parsed.expired}, empty keys skipped: ${parsed.emptySkipped}.`,
     );
   } else log.notice(`Done loading RDB, keys loaded: ${parsed.loaded}, keys expired: ${parsed.expired}.`);
-  log.notice(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
-  return undefined;
+  return parsed.end;
 }
 
 /** Wires the final save on shutdown and `save` points into cron (once per server). */
@@ -367,7 +397,7 @@ export function installPersistence(server: Server): void {
 /** serverCron's save points: BGSAVE when `changes` writes happened in `seconds`. */
 function savePointsCron(server: Server, now: number): void {
   const st = persistState(server);
-  if (st.bgsaveInProgress) return;
+  if (st.bgsaveInProgress || otherChild(server)) return;
   const nowSec = Math.floor(now / 1000);
   for (const sp of server.config.savePoints()) {
     if (
@@ -383,6 +413,7 @@ function savePointsCron(server: Server, now: number): void {
 
 registerStartupLoader((server) => {
   installPersistence(server);
+  if (server.config.bool("appendonly")) return; // the AOF is the source of truth (aof_load.ts)
   const path = rdbPath(server);
   const err = loadRdbFile(server, path);
   if (err === "missing" || err === undefined) {

@@ -35,6 +35,8 @@ export interface DatasetWriteOptions extends RdbWriteOptions {
   now: number;
   /** Function library sources, saved as FUNCTION2 records before the keys. */
   functions?: readonly string[];
+  /** The file is an AOF base (aux "aof-base" 1). */
+  aofBase?: boolean;
 }
 
 /** Serializes `dbs` as one RDB file. */
@@ -45,7 +47,7 @@ export function serializeDataset(dbs: readonly Db[], o: DatasetWriteOptions): Ui
   writeAux(w, "redis-bits", "64", o);
   writeAux(w, "ctime", String(Math.floor(o.now / 1000)), o);
   writeAux(w, "used-mem", String(usedMemory()), o);
-  writeAux(w, "aof-base", "0", o);
+  writeAux(w, "aof-base", o.aofBase ? "1" : "0", o);
   for (const code of o.functions ?? []) {
     w.u8(OP.FUNCTION2);
     writeString(w, code, o);
@@ -94,6 +96,8 @@ export interface ParsedRdb {
   functions: string[];
   /** Notes for the log. */
   warnings: string[];
+  /** Offset just past the file (after the checksum): an AOF tail may follow. */
+  end: number;
 }
 
 /** Options for parsing. */
@@ -108,6 +112,8 @@ export interface ParseOptions {
   verifyChecksum: boolean;
   /** The server's access clock (seconds): a key's clock is this minus its IDLE time. */
   lruClock?: number;
+  /** Bytes after the RDB are expected (an AOF preamble followed by commands). */
+  allowTrailing?: boolean;
 }
 
 /** Reads and validates the "REDIS00vv" header; returns the version. */
@@ -134,6 +140,7 @@ export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
     emptySkipped: 0,
     functions: [],
     warnings: [],
+    end: 0,
   };
   let dbid = 0;
   const lru = o.lruClock ?? 0;
@@ -232,7 +239,10 @@ export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
       }
     }
   }
-  if (r.remaining !== 0) res.warnings.push(`${r.remaining} unexpected bytes after the end of the RDB file`);
+  res.end = r.pos;
+  if (r.remaining !== 0 && !o.allowTrailing) {
+    res.warnings.push(`${r.remaining} unexpected bytes after the end of the RDB file`);
+  }
   return res;
 }
 

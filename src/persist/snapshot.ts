@@ -103,7 +103,12 @@ export class Snapshot {
 
   constructor(
     private readonly server: Server,
-    private readonly opts: RdbWriteOptions & { checksum: boolean; redisVer: string; functions?: readonly string[] },
+    private readonly opts: RdbWriteOptions & {
+      checksum: boolean;
+      redisVer: string;
+      functions?: readonly string[];
+      aofBase?: boolean;
+    },
     private readonly tmp: string,
     private readonly final: string,
   ) {
@@ -123,7 +128,7 @@ export class Snapshot {
     writeAux(w, "redis-bits", "64", opts);
     writeAux(w, "ctime", String(Math.floor(Date.now() / 1000)), opts);
     writeAux(w, "used-mem", String(Deno.memoryUsage().heapUsed), opts);
-    writeAux(w, "aof-base", "0", opts);
+    writeAux(w, "aof-base", opts.aofBase ? "1" : "0", opts);
     for (const code of opts.functions ?? []) {
       w.u8(OP.FUNCTION2);
       writeString(w, code, opts);

@@ -7,6 +7,7 @@ import type { Client } from "./client.ts";
 import { type Command, F, lookupCommand } from "../commands/table.ts";
 import {
   DEBUG_DISABLED,
+  LOADING,
   NOAUTH,
   NOT_ALLOWED_IN_MULTI,
   pubsubContext,
@@ -96,6 +97,10 @@ export function processCommand(c: Client, argv: string[]): boolean {
   }
   if (!c.authenticated && !cmd.has(F.NO_AUTH)) {
     reject(c, cmd, NOAUTH);
+    return true;
+  }
+  if (c.server.loading && !cmd.has(F.LOADING)) {
+    reject(c, cmd, LOADING);
     return true;
   }
   const inMulti = c.flags.size !== 0 && c.flags.has("x");

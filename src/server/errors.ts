@@ -382,6 +382,13 @@ export const FCALL_BAD_NUMKEYS = "ERR Bad number of keys provided";
 
 // ---- persistence (SAVE, BGSAVE, DEBUG RELOAD, DUMP, RESTORE) ----------------------------------------
 export const ERR_GENERIC = "ERR";
+/** A command that cannot run while the dataset is being loaded. */
+export const LOADING = "LOADING Redis is loading the dataset in memory";
+/** BGSAVE while an AOF rewrite runs. */
+export const BGSAVE_AOF_ACTIVE =
+  "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.";
+/** BGREWRITEAOF twice. */
+export const AOFRW_IN_PROGRESS = "ERR Background append only file rewriting already in progress";
 export const BGSAVE_IN_PROGRESS = "ERR Background save already in progress";
 export const RELOAD_FAILED = "ERR Error trying to load the RDB dump, check server logs.";
 export const RELOAD_OPTIONS = "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.";

@@ -62,6 +62,8 @@ export class Server implements DbHooks {
   /** Clients whose deferred command waits for the pause to end. */
   readonly pausedClients = new Set<Client>();
   shuttingDown = false;
+  /** True while the dataset is loaded at startup: commands without the "loading" flag get LOADING. */
+  loading = false;
   /** Path of the config file the server started from ("" when none). */
   configFile = "";
   /** Path of the executable (INFO server). */

@@ -20,6 +20,11 @@ export function registerStartupLoader(fn: StartupLoader): void {
   loaders.push(fn);
 }
 
+/** Runs every registered startup loader in order (also used by the embedding API). */
+export async function runStartupLoaders(server: Server): Promise<void> {
+  for (const load of loaders) await load(server);
+}
+
 const LOGO = [
   "                _._                                                  ",
   "           _.-``__ ''-._                                             ",
@@ -144,7 +149,7 @@ export async function startServerProcess(server: Server, opts: StartupOptions): 
     throw e;
   }
   log.notice("Server initialized");
-  for (const load of loaders) await load(server);
+  await runStartupLoaders(server);
   server.startCron();
   if (server.boundTcp.length > 0) log.notice("Ready to accept connections tcp");
   if (config.str("unixsocket") !== "") log.notice("Ready to accept connections unix");
