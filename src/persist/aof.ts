@@ -10,6 +10,7 @@
 import type { Server } from "../server/server.ts";
 import { provideInfoField, provideInfoLines } from "../server/info.ts";
 import { registerConfigApply } from "../config/apply.ts";
+import { misconfAof } from "../server/errors.ts";
 import { ByteWriter } from "./bytes_io.ts";
 import {
   type AofInfo,
@@ -42,6 +43,7 @@ export interface AofState {
   lastFsync: number;
   fsyncInFlight: boolean;
   lastWriteOk: boolean;
+  lastWriteError: string;
   rewriting: boolean;
   rewriteScheduled: boolean;
   rewriteStart: number;
@@ -75,6 +77,7 @@ export function aofState(server: Server): AofState {
       lastFsync: Date.now(),
       fsyncInFlight: false,
       lastWriteOk: true,
+      lastWriteError: "",
       rewriting: false,
       rewriteScheduled: false,
       rewriteStart: 0,
@@ -189,10 +192,10 @@ export function flushAof(server: Server): void {
     if (!st.lastWriteOk) server.log.warning("AOF write error looks solved, Redis can write again.");
     st.lastWriteOk = true;
   } catch (e) {
-    if (st.lastWriteOk) {
-      server.log.warning(`Error writing to the AOF file: ${e instanceof Error ? e.message : e}`);
-    }
+    const msg = e instanceof Error ? e.message.replace(/ \(os error \d+\).*$/, "") : String(e);
+    if (st.lastWriteOk) server.log.warning(`Error writing to the AOF file: ${msg}`);
     st.lastWriteOk = false;
+    st.lastWriteError = msg;
   }
 }
 
@@ -524,6 +527,12 @@ export function installAof(server: Server): void {
     flushAof(server);
   };
   server.cronHooks.push((now) => aofCron(server, st, now));
+  const rdbError = server.diskError;
+  server.diskError = () => {
+    const e = rdbError === null ? null : rdbError();
+    if (e !== null) return e;
+    return st.mode !== "off" && !st.lastWriteOk ? misconfAof(st.lastWriteError) : null;
+  };
   server.shutdownHooks.push(() => {
     if (st.rewriting) killRewrite(st);
     if (st.mode !== "off") {

@@ -11,6 +11,7 @@ import { setShutdownSaver } from "../server/shutdown.ts";
 import { registerStartupLoader } from "../server/startup.ts";
 import { provideInfoField } from "../server/info.ts";
 import { RDB_VERSION } from "./rdb_format.ts";
+import { MISCONF_RDB } from "../server/errors.ts";
 import { type DatasetWriteOptions, type ParsedRdb, parseRdb, serializeDataset } from "./rdb_file.ts";
 import type { LoadLimits } from "./rdb_read.ts";
 import type { RdbWriteOptions } from "./rdb_write.ts";
@@ -386,6 +387,13 @@ export function installPersistence(server: Server): void {
     return saveSync(s);
   });
   server.cronHooks.push((now) => savePointsCron(server, now));
+  const aofError = server.diskError;
+  server.diskError = () => {
+    if (
+      !st.lastBgsaveOk && server.config.bool("stop-writes-on-bgsave-error") && server.config.savePoints().length > 0
+    ) return MISCONF_RDB;
+    return aofError === null ? null : aofError();
+  };
   server.shutdownHooks.push(async () => {
     const snap = persistState(server).snapshot;
     if (snap === null) return;

@@ -70,6 +70,11 @@ export function isLoopback(addr: string): boolean {
   return addr.startsWith("127.") || addr.startsWith("[::1]") || addr.startsWith("::1");
 }
 
+/** EXEC of a transaction that queued a write command. */
+function isWriteExec(c: Client, cmd: Command): boolean {
+  return cmd.parent === null && cmd.name === "exec" && c.flags.has("x") && transactionMayReplicate(c);
+}
+
 /** True when CLIENT PAUSE holds this command now. */
 function pausedFor(c: Client, cmd: Command): boolean {
   const s = c.server;
@@ -107,6 +112,14 @@ export function processCommand(c: Client, argv: string[]): boolean {
   if (inMulti && cmd.has(F.NO_MULTI)) {
     reject(c, cmd, NOT_ALLOWED_IN_MULTI);
     return true;
+  }
+  const s = c.server;
+  if (s.diskError !== null && (cmd.has(F.WRITE) || cmd.name === "ping" || isWriteExec(c, cmd))) {
+    const err = s.diskError();
+    if (err !== null) {
+      reject(c, cmd, err);
+      return true;
+    }
   }
   // A RESP2 client in subscribed mode may only run the (un)subscribe family, PING, QUIT and RESET.
   if (c.flags.size !== 0 && c.resp === 2 && c.flags.has("P") && !PUBSUB_CONTEXT_COMMANDS.has(cmd.fullName)) {

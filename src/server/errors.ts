@@ -382,6 +382,13 @@ export const FCALL_BAD_NUMKEYS = "ERR Bad number of keys provided";
 
 // ---- persistence (SAVE, BGSAVE, DEBUG RELOAD, DUMP, RESTORE) ----------------------------------------
 export const ERR_GENERIC = "ERR";
+/** Writes refused after a failed background save (stop-writes-on-bgsave-error). */
+export const MISCONF_RDB =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+/** Writes refused after a failed AOF write. */
+export function misconfAof(err: string): string {
+  return `MISCONF Errors writing to the AOF file: ${err}`;
+}
 /** A command that cannot run while the dataset is being loaded. */
 export const LOADING = "LOADING Redis is loading the dataset in memory";
 /** BGSAVE while an AOF rewrite runs. */

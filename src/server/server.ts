@@ -185,6 +185,12 @@ export class Server implements DbHooks {
     for (let i = 0; i < hooks.length; i++) hooks[i](dbid, argv);
   }
 
+  /**
+   * writeCommandsDeniedByDiskError: the MISCONF error write commands (and PING) get while the last
+   * background save or AOF write failed; null when writes are allowed. Set by persistence.
+   */
+  diskError: (() => string | null) | null = null;
+
   /** Run before any reply is written (AOF: write, and with `appendfsync always` fsync, first). */
   beforeReply: (() => void) | null = null;
 
