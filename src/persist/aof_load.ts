@@ -13,11 +13,7 @@ import { lookupCommand } from "../commands/table.ts";
 import { bytesToStr } from "../resp/bytes.ts";
 import { type AofManifest, emptyManifest, manifestFileName, parseManifest } from "./aof_manifest.ts";
 import { aofDir, aofPath, aofState, legacyAofPath, openAofOnStart, persistManifest } from "./aof.ts";
-import { loadRdbBytes } from "./persistence.ts";
-import { provideInfoField, provideInfoLines } from "../server/info.ts";
-
-/** Progress of the running load (INFO loading_* fields). */
-const loadProgress = new WeakMap<Server, { start: number; total: number; done: number; base: number }>();
+import { loadingProgress, loadRdbBytesAsync } from "./persistence.ts";
 
 /** How a file's replay ended. */
 type FileResult = "ok" | "empty" | "truncated" | { error: string };
@@ -58,7 +54,13 @@ function parseLineInt(buf: Uint8Array, from: number, to: number): number {
 /**
  * Replays one file. `last`: the last file of the AOF (only it may be repaired when truncated).
  */
-async function replayFile(server: Server, name: string, path: string, last: boolean): Promise<FileResult> {
+async function replayFile(
+  server: Server,
+  name: string,
+  path: string,
+  last: boolean,
+  base = 0,
+): Promise<FileResult> {
   const log = server.log;
   const data = readFile(path);
   if (data === null) {
@@ -70,7 +72,7 @@ async function replayFile(server: Server, name: string, path: string, last: bool
   const isBase = /\.base\.(rdb|aof)$/.test(name);
   if (data.length >= 5 && bytesToStr(data.subarray(0, 5)) === "REDIS") {
     log.notice(isBase ? "Reading RDB base file on AOF loading..." : "Reading RDB preamble from AOF file...");
-    const r = loadRdbBytes(server, data, { noflush: true, merge: false, allowTrailing: true });
+    const r = await loadRdbBytesAsync(server, data, { noflush: true, merge: false, allowTrailing: true }, base);
     if (typeof r === "string") {
       log.warning(`Error reading the RDB base file ${name}, AOF loading aborted`);
       return { error: r };
@@ -159,8 +161,8 @@ async function replayFile(server: Server, name: string, path: string, last: bool
     }
     if ((pos & 0xff) === 0 || performance.now() > deadline) {
       if (performance.now() > deadline) {
-        const p = loadProgress.get(server);
-        if (p) p.done = p.base + pos;
+        const p = loadingProgress.get(server);
+        if (p) p.done = base + pos;
         await new Promise((r) => setTimeout(r, 0));
         deadline = performance.now() + YIELD_MS;
       }
@@ -283,14 +285,13 @@ export async function loadAof(server: Server): Promise<AofManifest | null> {
       return 0; // reported when loading it
     }
   });
-  const progress = { start: Date.now(), total: sizes.reduce((a, b) => a + b, 0), done: 0, base: 0 };
-  loadProgress.set(server, progress);
+  loadingProgress.set(server, { start: Date.now(), total: sizes.reduce((a, b) => a + b, 0), done: 0 });
   try {
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
-      progress.base = sizes.slice(0, i).reduce((a, b) => a + b, 0);
+      const base = sizes.slice(0, i).reduce((a, b) => a + b, 0);
       const t = performance.now();
-      const r = await replayFile(server, f.name, aofPath(server, f.name), i === files.length - 1);
+      const r = await replayFile(server, f.name, aofPath(server, f.name), i === files.length - 1, base);
       if (typeof r === "object") throw new LoadFailure(r.error);
       const kind = f.type === "b" ? "base" : "incr";
       if (r !== "empty") {
@@ -299,6 +300,7 @@ export async function loadAof(server: Server): Promise<AofManifest | null> {
     }
   } finally {
     st.loading = false;
+    loadingProgress.delete(server);
   }
   log.notice(`DB loaded from append only file: ${((performance.now() - total) / 1000).toFixed(3)} seconds`);
   return m;
@@ -318,22 +320,4 @@ registerStartupLoader(async (server) => {
   server.loading = false;
   server.dirty = 0;
   openAofOnStart(server, m);
-});
-
-provideInfoField("loading", (s) => s.loading ? 1 : 0);
-provideInfoLines("persistence", (s) => {
-  if (!s.loading) return [];
-  const p = loadProgress.get(s);
-  const total = p?.total ?? 0, done = p?.done ?? 0;
-  const elapsed = p ? (Date.now() - p.start) / 1000 : 0;
-  const perc = total > 0 ? (done / total) * 100 : 0;
-  const eta = done > 0 ? Math.round((elapsed / done) * (total - done)) : 1;
-  return [
-    `loading_start_time:${p ? Math.floor(p.start / 1000) : 0}`,
-    `loading_total_bytes:${total}`,
-    `loading_rdb_used_mem:0`,
-    `loading_loaded_bytes:${done}`,
-    `loading_loaded_perc:${perc.toFixed(2)}`,
-    `loading_eta_seconds:${eta}`,
-  ];
 });

@@ -9,10 +9,10 @@
 import { REDIS_VERSION, type Server } from "../server/server.ts";
 import { setShutdownSaver } from "../server/shutdown.ts";
 import { registerStartupLoader } from "../server/startup.ts";
-import { provideInfoField } from "../server/info.ts";
+import { provideInfoField, provideInfoLines } from "../server/info.ts";
 import { RDB_VERSION } from "./rdb_format.ts";
 import { MISCONF_RDB } from "../server/errors.ts";
-import { type DatasetWriteOptions, type ParsedRdb, parseRdb, serializeDataset } from "./rdb_file.ts";
+import { type DatasetWriteOptions, type ParsedRdb, parseRdb, parseRdbSteps, serializeDataset } from "./rdb_file.ts";
 import type { LoadLimits } from "./rdb_read.ts";
 import type { RdbWriteOptions } from "./rdb_write.ts";
 import { Snapshot } from "./snapshot.ts";
@@ -320,24 +320,81 @@ export function loadRdbFile(
 export function loadRdbBytes(
   server: Server,
   data: Uint8Array,
-  opts: { noflush?: boolean; merge?: boolean; allowTrailing?: boolean } = {},
+  opts: LoadRdbOptions = {},
 ): number | string {
   let parsed: ParsedRdb;
   try {
-    parsed = parseRdb(data, {
-      limits: loadLimits(server),
-      databases: server.dbs.length,
-      now: Date.now(),
-      dropExpired: !server.expiryReadOnly,
-      verifyChecksum: server.config.bool("rdbchecksum"),
-      lruClock: server.lruClock(),
-      allowTrailing: opts.allowTrailing,
-    });
+    parsed = parseRdb(data, parseOptions(server, opts));
   } catch (e) {
-    server.log.warning(`Short read or OOM loading DB. Unrecoverable error, aborting now.`);
-    server.log.warning(`Internal error in RDB reading: ${e instanceof Error ? e.message : String(e)}`);
-    return e instanceof Error ? e.message : String(e);
+    return parseFailed(server, e);
   }
+  return applyLoaded(server, parsed, opts);
+}
+
+/** Options of an RDB load. */
+export interface LoadRdbOptions {
+  noflush?: boolean;
+  merge?: boolean;
+  allowTrailing?: boolean;
+}
+
+/** Progress of the running load, for INFO loading_* (bytes). */
+export const loadingProgress = new WeakMap<Server, { start: number; total: number; done: number }>();
+
+/**
+ * loadRdbBytes, letting the event loop run every ~20 ms (clients get LOADING meanwhile): the
+ * startup load. `base`: bytes loaded before this image (progress of multi-file loads).
+ */
+export async function loadRdbBytesAsync(
+  server: Server,
+  data: Uint8Array,
+  opts: LoadRdbOptions = {},
+  base = 0,
+): Promise<number | string> {
+  let parsed: ParsedRdb;
+  try {
+    const steps = parseRdbSteps(data, parseOptions(server, opts));
+    let deadline = performance.now() + 20;
+    while (true) {
+      const r = steps.next();
+      if (r.done) {
+        parsed = r.value;
+        break;
+      }
+      if (performance.now() > deadline) {
+        const p = loadingProgress.get(server);
+        if (p) p.done = base + r.value;
+        await new Promise((res) => setTimeout(res, 0));
+        deadline = performance.now() + 20;
+      }
+    }
+  } catch (e) {
+    return parseFailed(server, e);
+  }
+  return applyLoaded(server, parsed, opts);
+}
+
+function parseOptions(server: Server, opts: LoadRdbOptions) {
+  return {
+    limits: loadLimits(server),
+    databases: server.dbs.length,
+    now: Date.now(),
+    dropExpired: !server.expiryReadOnly,
+    verifyChecksum: server.config.bool("rdbchecksum"),
+    lruClock: server.lruClock(),
+    allowTrailing: opts.allowTrailing,
+    keyDelayUs: Math.max(0, server.config.num("key-load-delay")),
+  };
+}
+
+function parseFailed(server: Server, e: unknown): string {
+  server.log.warning(`Short read or OOM loading DB. Unrecoverable error, aborting now.`);
+  server.log.warning(`Internal error in RDB reading: ${e instanceof Error ? e.message : String(e)}`);
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Logs the file's aux fields and puts its keys in place; returns where the RDB ends. */
+function applyLoaded(server: Server, parsed: ParsedRdb, opts: LoadRdbOptions): number | string {
   const log = server.log;
   const ver = parsed.aux.get("redis-ver");
   if (ver !== undefined) log.notice(`Loading RDB produced by version ${ver}`);
@@ -419,12 +476,27 @@ function savePointsCron(server: Server, now: number): void {
   }
 }
 
-registerStartupLoader((server) => {
+registerStartupLoader(async (server) => {
   installPersistence(server);
   if (server.config.bool("appendonly")) return; // the AOF is the source of truth (aof_load.ts)
-  const path = rdbPath(server);
-  const err = loadRdbFile(server, path);
-  if (err === "missing" || err === undefined) {
+  let data: Uint8Array | null = null;
+  let err: string | undefined;
+  try {
+    data = Deno.readFileSync(rdbPath(server));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) err = errText(e);
+  }
+  if (data !== null) {
+    const start = performance.now();
+    server.loading = true;
+    loadingProgress.set(server, { start: Date.now(), total: data.length, done: 0 });
+    const r = await loadRdbBytesAsync(server, data);
+    server.loading = false;
+    loadingProgress.delete(server);
+    if (typeof r === "string") err = r;
+    else server.log.notice(`DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+  }
+  if (err === undefined) {
     server.dirty = 0;
     return;
   }
@@ -445,3 +517,20 @@ provideInfoField("current_save_keys_total", (s) => persistState(s).snapshot?.key
 provideInfoField("rdb_saves", (s) => persistState(s).saves);
 provideInfoField("rdb_last_load_keys_expired", (s) => persistState(s).lastLoadExpired);
 provideInfoField("rdb_last_load_keys_loaded", (s) => persistState(s).lastLoadLoaded);
+provideInfoField("loading", (s) => s.loading ? 1 : 0);
+provideInfoLines("persistence", (s) => {
+  if (!s.loading) return [];
+  const p = loadingProgress.get(s);
+  const total = p?.total ?? 0, done = p?.done ?? 0;
+  const elapsed = p ? (Date.now() - p.start) / 1000 : 0;
+  const perc = total > 0 ? (done / total) * 100 : 0;
+  const eta = done > 0 ? Math.round((elapsed / done) * (total - done)) : 1;
+  return [
+    `loading_start_time:${p ? Math.floor(p.start / 1000) : 0}`,
+    `loading_total_bytes:${total}`,
+    `loading_rdb_used_mem:0`,
+    `loading_loaded_bytes:${done}`,
+    `loading_loaded_perc:${perc.toFixed(2)}`,
+    `loading_eta_seconds:${eta}`,
+  ];
+});

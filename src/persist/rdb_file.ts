@@ -114,6 +114,8 @@ export interface ParseOptions {
   lruClock?: number;
   /** Bytes after the RDB are expected (an AOF preamble followed by commands). */
   allowTrailing?: boolean;
+  /** key-load-delay (tests): µs to spend per key loaded, with a step after each. */
+  keyDelayUs?: number;
 }
 
 /** Reads and validates the "REDIS00vv" header; returns the version. */
@@ -129,6 +131,18 @@ export function readHeader(r: ByteReader): number {
 
 /** Parses a complete RDB file. Throws RdbError on any corruption. */
 export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
+  const steps = parseRdbSteps(data, o);
+  while (true) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same parse in steps: yields the bytes consumed so far every few thousand keys, so a caller can
+ * let the event loop run (clients get LOADING meanwhile), and returns the parsed file.
+ */
+export function* parseRdbSteps(data: Uint8Array, o: ParseOptions): Generator<number, ParsedRdb> {
   const r = new ByteReader(data);
   const version = readHeader(r);
   const res: ParsedRdb = {
@@ -222,7 +236,12 @@ export function parseRdb(data: Uint8Array, o: ParseOptions): ParsedRdb {
     cur.dict.set(key, value);
     cur.dict.lru[cur.dict.keys.length - 1] = kIdle >= 0 ? lru - kIdle : lru;
     if (exp !== -1) cur.expires.set(key, exp);
-    res.loaded++;
+    if (o.keyDelayUs) {
+      const until = performance.now() + o.keyDelayUs / 1000;
+      while (performance.now() < until) { /* debugDelay */ }
+      res.loaded++;
+      yield r.pos;
+    } else if ((++res.loaded & 4095) === 0) yield r.pos;
   }
   if (version >= 5) {
     const footerStart = r.pos;

@@ -62,3 +62,36 @@ Deno.test("startup loads dump.rdb with Redis's log lines; SHUTDOWN saves; NOSAVE
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("clients get LOADING while dump.rdb loads at startup, then the data (INFO loading fields)", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "persist-" });
+  let srv = await ChildServer.spawn(["--dir", dir, "--save", ""]);
+  let c = await RawClient.connect(srv.port);
+  for (let i = 0; i < 300; i++) await c.call("SET", `k${i}`, "v");
+  await c.send("SHUTDOWN", "SAVE");
+  await srv.status();
+  c.close();
+  srv = await ChildServer.spawn(["--dir", dir, "--save", "", "--key-load-delay", "5000"], {
+    waitFor: "Server initialized",
+  });
+  try {
+    while (true) {
+      try {
+        c = await RawClient.connect(srv.port);
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    assert.deepEqual(await c.call("GET", "k1"), { error: "LOADING Redis is loading the dataset in memory" });
+    const info = (await c.call("INFO", "persistence")) as string;
+    assert.match(info, /loading:1\r\n/);
+    assert.match(info, /loading_total_bytes:\d+\r\nloading_rdb_used_mem:0\r\nloading_loaded_bytes:\d+/);
+    await srv.waitForOutput("Ready to accept connections");
+    assert.equal(await c.call("GET", "k1"), "v");
+    assert.equal(await c.call("DBSIZE"), 300);
+    c.close();
+  } finally {
+    await srv.stop();
+  }
+});
