@@ -9,6 +9,7 @@ import type { Db } from "../db/db.ts";
 import { INVALID_DB, INVALID_FIRST_DB, INVALID_SECOND_DB, SAME_OBJECT, SYNTAX } from "../server/errors.ts";
 import { typeOf } from "../types/value.ts";
 import { intArgInRange } from "./key_access.ts";
+import { forcePropagation } from "./propagation.ts";
 
 /** The database with index `id`, or null after replying "DB index is out of range". */
 function dbOrReply(c: Client, id: number): Db | null {
@@ -169,7 +170,10 @@ function flushArgsOk(c: Client, argv: string[]): boolean {
 /** FLUSHDB [ASYNC|SYNC]. Freeing is immediate either way (the GC reclaims the old dicts). */
 function flushdb(c: Client, argv: string[]): void {
   if (!flushArgsOk(c, argv)) return;
-  c.server.dirty += c.db.flush();
+  const removed = c.db.flush();
+  c.server.dirty += removed;
+  // Redis's forceCommandPropagation: replicated even when the database was already empty.
+  if (removed === 0) forcePropagation(c);
   c.addOk();
 }
 
@@ -180,6 +184,11 @@ function flushall(c: Client, argv: string[]): void {
   let removed = 0;
   for (const db of server.dbs) removed += db.flush();
   server.dirty += removed;
+  // flushAllDataAndResetRDB: a running BGSAVE is killed and, with save points, an empty dump.rdb is
+  // saved (which resets the change counter).
+  for (const h of server.flushAllHooks) h();
+  // Redis's forceCommandPropagation: replicated even when nothing was removed.
+  forcePropagation(c);
   c.addOk();
 }
 

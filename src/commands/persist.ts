@@ -51,6 +51,7 @@ function save(c: Client): void {
     c.addError(BGSAVE_IN_PROGRESS);
     return;
   }
+  persistState(c.server).saves++;
   if (saveSync(c.server) === undefined) c.addOk();
   else c.addError(ERR_GENERIC);
 }

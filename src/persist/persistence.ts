@@ -37,6 +37,8 @@ export interface PersistState {
   bgsaveDirty: number;
   /** The running background snapshot. */
   snapshot: Snapshot | null;
+  /** The running snapshot was stopped on purpose (FLUSHALL, SHUTDOWN): its end is not an error. */
+  killed: boolean;
 }
 
 const states = new WeakMap<Server, PersistState>();
@@ -92,6 +94,7 @@ export function persistState(server: Server): PersistState {
       installed: false,
       bgsaveDirty: 0,
       snapshot: null,
+      killed: false,
     };
     states.set(server, s);
   }
@@ -162,10 +165,12 @@ function afterSave(server: Server, dirtyAtImage: number): void {
   server.dirty -= dirtyAtImage;
   if (server.dirty < 0) server.dirty = 0;
   st.lastSave = Math.floor(Date.now() / 1000);
-  st.saves++;
 }
 
-/** SAVE: writes the dataset synchronously. Returns an error text on failure. */
+/**
+ * rdbSave: writes the dataset synchronously. Returns an error text on failure. (INFO rdb_saves counts
+ * SAVE commands and BGSAVE starts, not the saves of FLUSHALL, SHUTDOWN or DEBUG RELOAD.)
+ */
 export function saveSync(server: Server): string | undefined {
   const path = rdbPath(server);
   const tmp = tempPath(server, String(Deno.pid));
@@ -211,6 +216,7 @@ export function bgsave(server: Server, done?: (err?: string) => void): boolean {
   const st = persistState(server);
   if (st.bgsaveInProgress || otherChild(server)) return false;
   st.bgsaveInProgress = true;
+  st.saves++;
   st.bgsaveStart = Date.now();
   st.lastBgsaveTry = Date.now();
   const dirty = server.dirty;
@@ -231,13 +237,23 @@ export function bgsave(server: Server, done?: (err?: string) => void): boolean {
 
 /** Stops a running background save (the temp file is removed). */
 export function killBgsave(server: Server): void {
-  persistState(server).snapshot?.abort();
+  const st = persistState(server);
+  if (st.snapshot === null) return;
+  st.killed = true;
+  st.snapshot.abort();
 }
 
 function finishBgsave(server: Server, dirty: number, err: string | undefined, done?: (err?: string) => void) {
   const st = persistState(server);
   st.bgsaveInProgress = false;
   st.lastBgsaveSec = Math.round((Date.now() - st.bgsaveStart) / 1000);
+  if (st.killed) {
+    // killed on purpose (SIGUSR1 in Redis): not a save error
+    st.killed = false;
+    server.log.warning("Background saving terminated by signal 10");
+    done?.("killed");
+    return;
+  }
   st.lastBgsaveOk = err === undefined;
   if (err === undefined) {
     server.log.notice("DB saved on disk");
@@ -444,6 +460,10 @@ export function installPersistence(server: Server): void {
     return saveSync(s);
   });
   server.cronHooks.push((now) => savePointsCron(server, now));
+  server.flushAllHooks.push(() => {
+    if (st.bgsaveInProgress) killBgsave(server);
+    if (server.config.savePoints().length > 0) saveSync(server);
+  });
   const aofError = server.diskError;
   server.diskError = () => {
     if (

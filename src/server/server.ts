@@ -123,6 +123,9 @@ export class Server implements DbHooks {
   /** Run after a database is emptied by FLUSHDB / FLUSHALL (client-side caching). */
   readonly flushHooks: ((db: Db) => void)[] = [];
 
+  /** Run by FLUSHALL after emptying the databases (persistence: kill BGSAVE, save the empty dataset). */
+  readonly flushAllHooks: (() => void)[] = [];
+
   dbFlushed(db: Db): void {
     const hooks = this.flushHooks;
     for (let i = 0; i < hooks.length; i++) hooks[i](db);

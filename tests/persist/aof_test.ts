@@ -216,7 +216,9 @@ Deno.test("AOF: BGSAVE and BGREWRITEAOF never run at once (errors and scheduling
         "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
     });
     assert.equal(await c.call("BGSAVE", "SCHEDULE"), "Background saving scheduled");
+    // the scheduled BGSAVE starts once the rewrite is done (rdb_saves counts starts), then finishes
     await until(async () => /rdb_saves:1/.test((await c.call("INFO", "persistence")) as string), 20000);
+    await until(async () => /rdb_bgsave_in_progress:0/.test((await c.call("INFO", "persistence")) as string), 20000);
     assert.equal(await c.call("BGSAVE"), "Background saving started");
     assert.equal(await c.call("BGREWRITEAOF"), "Background append only file rewriting scheduled");
     await until(async () => /aof_rewrites:2/.test((await c.call("INFO", "persistence")) as string), 20000);
