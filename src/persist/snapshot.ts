@@ -20,7 +20,7 @@ import { extractKeys } from "../commands/keys_extract.ts";
 import { ByteWriter } from "./bytes_io.ts";
 import { OP } from "./rdb_format.ts";
 import { type RdbWriteOptions, writeAux, writeHeader, writeKeyValue, writeLen, writeString } from "./rdb_write.ts";
-import { WRITER_SUBCOMMAND } from "./writer_child.ts";
+import { COMMIT_TRAILER, WRITER_SUBCOMMAND } from "./writer_child.ts";
 
 /** Commands that touch keys outside what their key specs say: finish the walk before them. */
 const FINISH_FIRST = new Set(["flushall", "flushdb", "swapdb", "copy", "move", "debug", "restore-asking"]);
@@ -257,6 +257,8 @@ export class Snapshot {
         this.wake = null;
       }
       if (this.aborted) throw new Error(this.failure ?? "snapshot aborted");
+      // The commit trailer: without it (we died mid-stream) the child discards the temp file.
+      await writer.write(COMMIT_TRAILER);
       await writer.close();
     } catch (e) {
       try {

@@ -4,8 +4,8 @@
  * keys, MULTI/EXEC, FLUSHALL — and `save` points trigger it from cron.
  */
 import assert from "node:assert/strict";
-import { withServer } from "../helpers/server.ts";
-import type { RawClient } from "../helpers/resp.ts";
+import { ChildServer, withServer } from "../helpers/server.ts";
+import { RawClient } from "../helpers/resp.ts";
 import { haveRedis } from "../helpers/oracle.ts";
 import { setRdbTargetVersion } from "../../src/persist/persistence.ts";
 import { run, snapshot, until } from "./helpers.ts";
@@ -122,7 +122,8 @@ Deno.test("writer child via the main entrypoint's internal subcommand: CRC foote
   const dir = Deno.makeTempDirSync({ prefix: "persist-" });
   const { parseRdb } = await import("../../src/persist/rdb_file.ts");
   const body = strToBytes("REDIS0012\xfa\x09redis-ver\x058.2.4\xff");
-  const spawn = async (tmp: string, final: string) => {
+  const { COMMIT_TRAILER } = await import("../../src/persist/writer_child.ts");
+  const spawn = async (tmp: string, final: string, commit = true) => {
     const p = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", new URL("../../src/main.ts", import.meta.url).pathname, "__rdb-writer", tmp, final, "1"],
       stdin: "piped",
@@ -130,6 +131,7 @@ Deno.test("writer child via the main entrypoint's internal subcommand: CRC foote
     }).spawn();
     const w = p.stdin.getWriter();
     await w.write(body);
+    if (commit) await w.write(COMMIT_TRAILER);
     await w.close();
     const out = await p.output();
     return { code: out.code, text: new TextDecoder().decode(out.stdout) };
@@ -154,6 +156,11 @@ Deno.test("writer child via the main entrypoint's internal subcommand: CRC foote
       verifyChecksum: true,
     });
     assert.equal(parsed.aux.get("redis-ver"), "8.2.4");
+    assert.throws(() => Deno.statSync(`${dir}/tmp.rdb`));
+    // a stream that ends without the commit trailer (the server died) never replaces the file
+    const cut = await spawn(`${dir}/tmp.rdb`, `${dir}/dump.rdb`, false);
+    assert.equal(cut.code, 1);
+    assert.deepEqual(Deno.readFileSync(`${dir}/dump.rdb`), data);
     assert.throws(() => Deno.statSync(`${dir}/tmp.rdb`));
     const bad = await spawn(`${dir}/nodir/tmp.rdb`, `${dir}/nodir/dump.rdb`);
     assert.equal(bad.code, 1);
@@ -211,5 +218,25 @@ Deno.test("closing the server during BGSAVE stops the child and leaves no temp f
     await new Promise((r) => setTimeout(r, 100));
   }, { config: { dir } });
   assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), []);
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("kill -9 of the server during BGSAVE leaves the previous dump.rdb intact", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "persist-" });
+  const srv = await ChildServer.spawn(["--dir", dir, "--save", ""]);
+  const c = await RawClient.connect(srv.port);
+  for (let i = 0; i < 300; i++) await c.call("SET", `k${i}`, "old");
+  assert.equal(await c.call("SAVE"), "OK");
+  const before = Deno.readFileSync(`${dir}/dump.rdb`);
+  for (let i = 0; i < 300; i++) await c.call("SET", `k${i}`, "new");
+  await c.call("CONFIG", "SET", "rdb-key-save-delay", 3000);
+  assert.equal(await c.call("BGSAVE"), "Background saving started");
+  await new Promise((r) => setTimeout(r, 300));
+  assert.match((await c.call("INFO", "persistence")) as string, /rdb_bgsave_in_progress:1/);
+  await srv.stop("SIGKILL");
+  c.close();
+  // the writer child sees its input end without the commit trailer and gives up
+  await until(() => ![...Deno.readDirSync(dir)].some((e) => e.name.startsWith("temp-")), 10000);
+  assert.deepEqual(Deno.readFileSync(`${dir}/dump.rdb`), before);
   Deno.removeSync(dir, { recursive: true });
 });
