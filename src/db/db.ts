@@ -41,6 +41,20 @@ export class Keyspace extends DenseDict<Value> {
     return fresh;
   }
 
+  /**
+   * Adds a key known to be new (loading) with its access clock, in one hash operation. Returns false
+   * (and leaves the keyspace inconsistent: the caller aborts the load) when the key already existed.
+   */
+  appendNew(key: string, val: Value, lru: number): boolean {
+    const n = this.keys.length;
+    this.index.set(key, n);
+    if (this.index.size === n) return false;
+    this.keys.push(key);
+    this.vals.push(val);
+    this.lru.push(lru);
+    return true;
+  }
+
   override removeAt(i: number, key: string): void {
     const last = this.keys.length - 1;
     if (i !== last) this.lru[i] = this.lru[last];

@@ -223,8 +223,6 @@ export function* parseRdbSteps(data: Uint8Array, o: ParseOptions): Generator<num
     const exp = expire;
     const kIdle = idle;
     expire = idle = -1;
-    // The keyspace's own index detects duplicates (no separate set: big Sets are slow to grow).
-    if (cur.dict.index.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbid}`);
     if (value === null) {
       res.emptySkipped++;
       continue;
@@ -233,8 +231,10 @@ export function* parseRdbSteps(data: Uint8Array, o: ParseOptions): Generator<num
       res.expired++;
       continue;
     }
-    cur.dict.set(key, value);
-    cur.dict.lru[cur.dict.keys.length - 1] = kIdle >= 0 ? lru - kIdle : lru;
+    // One hash operation per key: the keyspace's own index detects duplicates (as dbAddRDBLoad does).
+    if (!cur.dict.appendNew(key, value, kIdle >= 0 ? lru - kIdle : lru)) {
+      throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbid}`);
+    }
     if (exp !== -1) cur.expires.set(key, exp);
     if (o.keyDelayUs) {
       const until = performance.now() + o.keyDelayUs / 1000;
