@@ -116,8 +116,11 @@ export function writeOptions(server: Server): RdbWriteOptions {
 
 /** Whole-file write options from the config. */
 export function datasetOptions(server: Server): DatasetWriteOptions {
+  const policy = server.config.str("maxmemory-policy");
   return {
     ...writeOptions(server),
+    evictionInfo: policy.endsWith("-lru") ? "lru" : policy.endsWith("-lfu") ? "lfu" : null,
+    lruClock: server.lruClock(),
     checksum: server.config.bool("rdbchecksum"),
     redisVer: REDIS_VERSION,
     now: Date.now(),

@@ -63,7 +63,7 @@ export function serializeDataset(dbs: readonly Db[], o: DatasetWriteOptions): Ui
     const vals = db.dict.vals;
     const hasExpires = db.expires.keys.length !== 0;
     for (let i = 0; i < keys.length; i++) {
-      writeKeyValue(w, keys[i], vals[i], hasExpires ? db.expires.get(keys[i]) : undefined, o);
+      writeKeyValue(w, keys[i], vals[i], hasExpires ? db.expires.get(keys[i]) : undefined, o, db.dict.lru[i]);
     }
   }
   return writeFooter(w, o.checksum ? new Crc64() : null);

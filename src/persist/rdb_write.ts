@@ -29,7 +29,17 @@ export interface RdbWriteOptions {
   version: number;
   /** rdbcompression: LZF for strings over 20 bytes. */
   compress: boolean;
+  /**
+   * The eviction policy's needs (whole files only): "lru" writes each key's idle time (IDLE opcode),
+   * "lfu" its access frequency (FREQ opcode), as Redis does under *-lru / *-lfu maxmemory policies.
+   */
+  evictionInfo?: "lru" | "lfu" | null;
+  /** The server's access clock (seconds) when the file is written: idle = clock − key's clock. */
+  lruClock?: number;
 }
+
+/** LFU_INIT_VAL: the frequency of a key that was not accessed since creation. */
+const LFU_INIT_VAL = 5;
 
 export const DEFAULT_WRITE: RdbWriteOptions = { version: RDB_VERSION, compress: true };
 
@@ -203,11 +213,25 @@ export function writeObject(w: ByteWriter, v: Value, type: number, o: RdbWriteOp
 }
 
 /** rdbSaveKeyValuePair: optional EXPIRETIME_MS, type, key, value. */
-export function writeKeyValue(w: ByteWriter, key: string, v: Value, expire: number | undefined, o: RdbWriteOptions) {
+export function writeKeyValue(
+  w: ByteWriter,
+  key: string,
+  v: Value,
+  expire: number | undefined,
+  o: RdbWriteOptions,
+  keyClock = 0,
+) {
   const type = objectType(v, o);
   if (expire !== undefined) {
     w.u8(OP.EXPIRETIME_MS);
     w.i64le(expire);
+  }
+  if (o.evictionInfo === "lru") {
+    w.u8(OP.IDLE);
+    writeLen(w, Math.max(0, (o.lruClock ?? 0) - keyClock));
+  } else if (o.evictionInfo === "lfu") {
+    w.u8(OP.FREQ);
+    w.u8(LFU_INIT_VAL);
   }
   w.u8(type);
   writeString(w, key, o);

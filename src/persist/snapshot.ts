@@ -178,7 +178,7 @@ export class Snapshot {
       this.current = w.id;
     }
     try {
-      writeKeyValue(this.out, key, db.dict.vals[i], db.getExpire(key), this.opts);
+      writeKeyValue(this.out, key, db.dict.vals[i], db.getExpire(key), this.opts, db.dict.lru[i]);
     } catch (e) {
       // A value this format cannot hold: the save fails (commands keep running).
       this.failure ??= e instanceof Error ? e.message : String(e);

@@ -110,8 +110,8 @@ export function checkRdb(path: string): void {
 }
 
 /** Starts redis-server 7.0 and makes it load `file` (copied into its dir) with DEBUG RELOAD NOSAVE. */
-export async function oracleWith(file: string): Promise<{ o: Oracle; b: RawClient }> {
-  const o = await Oracle.start(["--dbfilename", "dump.rdb"]);
+export async function oracleWith(file: string, extra: string[] = []): Promise<{ o: Oracle; b: RawClient }> {
+  const o = await Oracle.start(["--dbfilename", "dump.rdb", ...extra]);
   Deno.copyFileSync(file, `${o.dir}/dump.rdb`);
   const b = await RawClient.connect(o.port);
   assert.equal(await b.call("DEBUG", "RELOAD", "NOSAVE"), "OK");

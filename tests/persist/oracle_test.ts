@@ -195,3 +195,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "LRU/LFU policies: idle times (IDLE) and frequencies (FREQ) saved as Redis does, read by redis-server 7.0",
+  ignore,
+  async fn() {
+    for (const policy of ["allkeys-lru", "volatile-lfu"]) {
+      const dir = Deno.makeTempDirSync();
+      const srv = await startServer({ config: { dir, "maxmemory-policy": policy } });
+      setRdbTargetVersion(srv.server, 10);
+      const a = await RawClient.connect(srv.port);
+      await a.call("SET", "plain", "v");
+      const payload = await a.call("DUMP", "plain");
+      await a.call("RESTORE", "old", 0, payload as string, "IDLETIME", 1000);
+      assert.equal(await a.call("SAVE"), "OK");
+      a.close();
+      await srv.close();
+      const { o, b } = await oracleWith(`${dir}/dump.rdb`, ["--maxmemory-policy", policy]);
+      try {
+        if (policy.endsWith("lru")) {
+          const idle = Number(await b.call("OBJECT", "IDLETIME", "old"));
+          assert.ok(idle >= 999 && idle <= 1003, `idle ${idle}`);
+          assert.ok(Number(await b.call("OBJECT", "IDLETIME", "plain")) < 5);
+        } else {
+          assert.equal(await b.call("OBJECT", "FREQ", "plain"), 5);
+        }
+      } finally {
+        b.close();
+        await o.stop();
+      }
+    }
+  },
+});
