@@ -17,6 +17,7 @@ import {
 } from "../server/errors.ts";
 import { LLONG_MAX, LLONG_MIN, parseInt64 } from "../util/numbers.ts";
 import { lookupReadNoTouch } from "./key_access.ts";
+import { expireDelCommand } from "./propagation.ts";
 
 const NX = 1, XX = 2, GT = 4, LT = 8;
 
@@ -108,6 +109,8 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: bo
   if (when <= now && !server.expiryReadOnly) {
     db.delete(key);
     server.dirty++;
+    // Replicated as an explicit DEL (UNLINK with lazyfree-lazy-expire), as Redis does.
+    c.argv = [expireDelCommand(c), key];
     server.notify("g", "del", key, db.id);
     c.addInt(1);
     return;
@@ -116,6 +119,13 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: bo
   server.keyModified(db, key);
   server.notify("g", "expire", key, db.id);
   server.dirty++;
+  // Replicated as PEXPIREAT <absolute ms>, the NX/XX/GT/LT flags kept (Redis rewrites argv[0] and [2]).
+  if (cmd !== "pexpireat") {
+    const rewritten = c.argv.slice();
+    rewritten[0] = "PEXPIREAT";
+    rewritten[2] = String(when);
+    c.argv = rewritten;
+  }
   c.addInt(1);
 }
 

@@ -69,13 +69,17 @@ function functionLoad(c: Client, argv: string[]): void {
     return;
   }
   const r = loadLibrary(c.server, argv[i], replace);
-  if (typeof r === "string") c.addBulk(r);
-  else c.addError(r.error);
+  if (typeof r === "string") {
+    c.server.dirty++; // a data change: replicated and counted for save points
+    c.addBulk(r);
+  } else c.addError(r.error);
 }
 
 function functionDelete(c: Client, argv: string[]): void {
-  if (deleteLibrary(c.server, argv[2])) c.addOk();
-  else c.addError(LIBRARY_NOT_FOUND);
+  if (deleteLibrary(c.server, argv[2])) {
+    c.server.dirty++;
+    c.addOk();
+  } else c.addError(LIBRARY_NOT_FOUND);
 }
 
 function functionList(c: Client, argv: string[]): void {
@@ -171,6 +175,7 @@ function functionRestore(c: Client, argv: string[]): void {
       return;
     }
   }
+  server.dirty++;
   c.addOk();
 }
 
@@ -180,6 +185,7 @@ function functionFlush(c: Client, argv: string[]): void {
     return;
   }
   flushFunctions(c.server);
+  c.server.dirty++;
   c.addOk();
 }
 

@@ -328,6 +328,9 @@ function hincrbyfloat(c: Client, argv: string[]): void {
     text = formatLongDouble(sum);
   }
   storeIncr(c, key, h, field, text, created, "hincrbyfloat");
+  // Replicated with the final value (float formatting cannot diverge) and the field's TTL kept:
+  // HSETEX key KEEPTTL FIELDS 1 field value, as Redis 8.2 does (HSET before 8.2, which lost the TTL).
+  c.argv = ["HSETEX", key, "KEEPTTL", "FIELDS", "1", field, text];
   c.addBulk(text);
 }
 

@@ -2,6 +2,10 @@
  * Redis 8.0 hash commands: HGETDEL (get and delete fields), HGETEX (get fields and set or remove their
  * TTL: EX | PX | EXAT | PXAT | PERSIST) and HSETEX (set fields with FNX | FXX and EX | PX | EXAT |
  * PXAT | KEEPTTL), with Redis 8.2's argument parsing, error texts and keyspace events.
+ *
+ * Propagation (as Redis 8.2): HGETDEL → HDEL key field…; HGETEX → HPEXPIREAT key <ms> FIELDS… or
+ * HPERSIST key FIELDS…; HSETEX with EX | PX | EXAT → PXAT <ms>. Fields deleted by a time in the past
+ * or expired on access go out as HDELs, and then the command itself is not replicated.
  */
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
@@ -68,6 +72,8 @@ function hgetdel(c: Client, argv: string[]): void {
   if (deleted !== 0) {
     s.notify("h", "hdel", key, db.id);
     s.dirty += deleted;
+    // Replicated as HDEL key field… (every field named; missing ones are no-ops).
+    c.argv = ["HDEL", key, ...c.argv.slice(4)];
   }
   finishWrite(c, key, h!, false, true);
 }
@@ -127,8 +133,21 @@ function hgetex(c: Client, argv: string[]): void {
   const s = c.server, db = c.db;
   s.dirty += deleted + updated;
   if (expired !== 0) s.notify("h", "hexpired", key, db.id);
-  if (updated !== 0) s.notify("h", cond === PERSIST ? "hpersist" : "hexpire", key, db.id);
-  else if (deleted !== 0) s.notify("h", "hdel", key, db.id);
+  if (updated !== 0) {
+    s.notify("h", cond === PERSIST ? "hpersist" : "hexpire", key, db.id);
+    // Replicated as HPERSIST key FIELDS… or HPEXPIREAT key <absolute ms> FIELDS… (all fields named).
+    const out = c.argv.slice();
+    out.splice(2, 1); // the PERSIST | EX | PX | EXAT | PXAT option
+    if (cond === PERSIST) out[0] = "HPERSIST";
+    else {
+      out[0] = "HPEXPIREAT";
+      if (cond !== PXAT) out[2] = String(when);
+    }
+    c.argv = out;
+  } else if (deleted !== 0) {
+    s.notify("h", "hdel", key, db.id);
+    c.preventPropagation = true; // a past time: the HDELs already went out
+  }
   finishWrite(c, key, h, false, true);
   syncFieldExpiry(db, key);
 }
@@ -140,11 +159,13 @@ interface SetexArgs {
   when: number;
   /** Index of the first field. */
   first: number;
+  /** Index of the expire time argument (-1 without one). */
+  expireAt: number;
 }
 
 /** Redis's hsetexParseArgs. Returns null after replying an error. */
 function parseHsetexArgs(c: Client, argv: string[]): SetexArgs | null {
-  let flags = 0, when = 0;
+  let flags = 0, when = 0, expireAt = -1;
   const argc = argv.length;
   for (let i = 2; i < argc; i++) {
     const opt = argv[i].toLowerCase();
@@ -163,7 +184,7 @@ function parseHsetexArgs(c: Client, argv: string[]): SetexArgs | null {
         c.addError(wrongArity(c.cmd?.fullName ?? "hsetex"));
         return null;
       }
-      return { flags, when, first: i + 2 };
+      return { flags, when, first: i + 2, expireAt };
     }
     let unit = 0;
     if (opt === "ex") unit = EX;
@@ -183,6 +204,7 @@ function parseHsetexArgs(c: Client, argv: string[]): SetexArgs | null {
         return null;
       }
       i++;
+      expireAt = i;
       when = parseFieldExpire(c, argv[i], (unit & (EX | EXAT)) !== 0, unit & (EX | PX) ? c.server.clock.now() : 0);
       if (when < 0) return null;
     } else if (opt === "fxx" || opt === "fnx") {
@@ -248,6 +270,14 @@ function hsetex(c: Client, argv: string[]): void {
       }
     }
     c.server.dirty += (argv.length - first) >> 1;
+    if (deleted !== 0) c.preventPropagation = true; // a past time: the HDELs already went out
+    else if (setExpiry && !(flags & PXAT)) {
+      // Replicated with PXAT <absolute ms> in place of EX | PX | EXAT and its time.
+      const out = c.argv.slice();
+      out[args.expireAt - 1] = "PXAT";
+      out[args.expireAt] = String(when);
+      c.argv = out;
+    }
     c.addInt(1);
   } else {
     c.addInt(0);

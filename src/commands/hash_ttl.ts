@@ -6,6 +6,7 @@
  *
  * Field times are absolute unix ms, at most 2^46 - 1 (Redis reserves the upper bits). A time at or
  * before now deletes the field (code 2, HDEL propagated) instead of setting it, except on a replica.
+ * The HEXPIRE family is replicated as HPEXPIREAT <absolute ms> naming only the fields it set.
  */
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
@@ -116,10 +117,13 @@ function hexpireGeneric(c: Client, argv: string[], seconds: boolean, relative: b
   }
   h.enableTtl();
   let updated = 0, deleted = 0;
+  const kept: string[] = [];
   for (let i = numFieldsAt + 1; i < argv.length; i++) {
     const res = setFieldExpire(c, key, h, argv[i], when, cond);
-    if (res === SETEX_OK) updated++;
-    else if (res === SETEX_DELETED) deleted++;
+    if (res === SETEX_OK) {
+      updated++;
+      kept.push(argv[i]);
+    } else if (res === SETEX_DELETED) deleted++;
     c.addInt(res);
   }
   const s = c.server, db = c.db;
@@ -129,6 +133,20 @@ function hexpireGeneric(c: Client, argv: string[], seconds: boolean, relative: b
   }
   finishWrite(c, key, h, false, updated + deleted > 0);
   syncFieldExpiry(db, key);
+  // Propagation: fields deleted by a past time went out as HDELs; the command is replicated as
+  // HPEXPIREAT <absolute ms> with only the fields it updated, or not at all when there are none.
+  if (updated === 0) {
+    c.preventPropagation = true;
+    return;
+  }
+  const out = c.argv.slice(0, numFieldsAt + 1);
+  if (updated !== n) out[numFieldsAt] = String(updated);
+  if (relative || seconds) {
+    out[0] = "HPEXPIREAT";
+    out[2] = String(when);
+  }
+  for (const f of kept) out.push(f);
+  c.argv = out;
 }
 
 function hexpire(c: Client, argv: string[]): void {

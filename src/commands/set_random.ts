@@ -17,6 +17,7 @@ import type { Client } from "../server/client.ts";
 import { SYNTAX } from "../server/errors.ts";
 import { HASHTABLE, INTSET, LISTPACK, RSet } from "../types/set.ts";
 import { LONG_MAX, longInRange, positiveLongArg, readSet, replyMembers, setLimits, writeSet } from "./set_args.ts";
+import { propagateInstead, serverDelCommand } from "./propagation.ts";
 
 /** `k` distinct positions out of 0…n−1, uniformly chosen, ascending (selection sampling, one pass). */
 export function sampleSortedPositions(n: number, k: number): number[] {
@@ -56,6 +57,9 @@ function spop(c: Client, argv: string[]): void {
   s.dirty++;
 }
 
+/** Members per SREM when SPOP with a count is replicated. */
+const SPOP_PROPAGATE_BATCH = 1024;
+
 function spopWithCount(c: Client, argv: string[]): void {
   const count = positiveLongArg(c, argv[2]);
   if (count === null) return;
@@ -76,7 +80,7 @@ function spopWithCount(c: Client, argv: string[]): void {
     replyMembers(c, set);
     db.delete(key);
     s.notify("g", "del", key, db.id);
-    c.argv = [s.config.bool("lazyfree-lazy-server-del") ? "UNLINK" : "DEL", key]; // replicated so
+    c.argv = [serverDelCommand(c), key]; // replicated as the deletion
     return;
   }
   const remaining = size - count;
@@ -107,7 +111,12 @@ function spopWithCount(c: Client, argv: string[]): void {
   }
   c.addSetLen(popped.length);
   for (let i = 0; i < popped.length; i++) c.addBulk(popped[i]);
-  c.argv = ["SREM", key, ...popped]; // replicated as SREM of what was popped, as Redis does
+  // Replicated as SREMs of what was popped, 1024 members per SREM, as Redis does.
+  const ops: string[][] = [];
+  for (let i = 0; i < popped.length; i += SPOP_PROPAGATE_BATCH) {
+    ops.push(["SREM", key, ...popped.slice(i, i + SPOP_PROPAGATE_BATCH)]);
+  }
+  propagateInstead(c, ops);
   s.keyModified(db, key);
 }
 

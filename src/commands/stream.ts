@@ -2,6 +2,9 @@
  * Stream commands on entries (t_stream.c): XADD, XRANGE, XREVRANGE, XLEN, XDEL, XTRIM, XSETID and the
  * 8.2 XDELEX. Consumer groups live in stream_group.ts, reads in stream_read.ts, XINFO in
  * stream_info.ts. This module also exports the entry reply helpers the others share.
+ *
+ * Replication: XADD carries the ID it generated; an approximate (`~`) trim is replicated as the exact
+ * trim it amounted to (MAXLEN = length, MINID = first ID), so replicas and the AOF trim the same.
  */
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
@@ -72,11 +75,20 @@ export function addEntries(c: Client, r: EntryRange): void {
   for (let i = 0; i < r.ids.length; i++) addEntry(c, r.ids[i], r.fields[i]);
 }
 
-/** Rewrites the approximate trim arguments for propagation ("=" and the effective threshold). */
-function rewriteApproxTrim(c: Client, argv: string[], s: Stream, t: TrimArgs, idx: number): void {
-  const copy = c.argv === argv ? argv : c.argv;
-  copy[idx - 1] = "=";
-  copy[idx] = t.strategy === "maxlen" ? String(s.length) : formatId(s.length === 0 ? t.minid : s.firstId);
+/**
+ * streamRewriteApproxSpecifier + streamRewriteTrimArgument: an approximate trim is replicated as an
+ * exact one to what it left — MAXLEN = <length>, or MINID = <first ID, deleted entries of the first
+ * node included> (the largest ID when the stream is empty), as Redis does.
+ */
+function rewriteApproxTrim(c: Client, s: Stream, t: TrimArgs, idx: number): void {
+  const out = c.argv.slice();
+  out[idx - 1] = "=";
+  if (t.strategy === "maxlen") out[idx] = String(s.length);
+  else {
+    const first = s.entries.blocks.length === 0 ? MAX_ID : s.entries.blocks[0].first;
+    out[idx] = formatId(first);
+  }
+  c.argv = out;
 }
 
 /** XADD key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value … */
@@ -118,7 +130,8 @@ function xadd(c: Client, argv: string[]): void {
     c.addError(XADD_ID_SMALLER);
     return;
   }
-  s.append(id, argv.slice(fieldPos), c.server.config.num("stream-node-max-entries"));
+  const cfg = c.server.config;
+  s.append(id, argv.slice(fieldPos), cfg.num("stream-node-max-entries"), cfg.num("stream-node-max-bytes"));
   const idText = formatId(id);
   c.addBulk(idText);
   const srv = c.server;
@@ -128,9 +141,14 @@ function xadd(c: Client, argv: string[]): void {
   const t = a.trim;
   if (t !== null) {
     if (s.trim(t) !== 0) srv.notify("t", "xtrim", key, c.db.id);
-    if (t.approx) rewriteApproxTrim(c, argv, s, t, a.trimArgIdx);
+    if (t.approx) rewriteApproxTrim(c, s, t, a.trimArgIdx);
   }
-  if (given === null || !given.seqGiven) c.argv[a.idIdx] = idText;
+  // The generated ID is what gets replicated.
+  if (given === null || !given.seqGiven) {
+    const out = c.argv.slice();
+    out[a.idIdx] = idText;
+    c.argv = out;
+  }
 }
 
 /** XRANGE / XREVRANGE. */
@@ -260,7 +278,7 @@ function xtrim(c: Client, argv: string[]): void {
   const deleted = s.trim(a.trim);
   if (deleted !== 0) {
     c.server.notify("t", "xtrim", key, c.db.id);
-    if (a.trim.approx) rewriteApproxTrim(c, argv, s, a.trim, a.trimArgIdx);
+    if (a.trim.approx) rewriteApproxTrim(c, s, a.trim, a.trimArgIdx);
     c.server.keyModified(c.db, key);
     c.server.dirty += deleted;
   }

@@ -20,11 +20,14 @@ import {
   XTRIM_NO_STRATEGY,
 } from "../server/errors.ts";
 import { parseInt64 } from "../util/numbers.ts";
-import { type ParsedId, parseIdText, type StreamId } from "../types/stream_id.ts";
+import { type ParsedId, parseIdSimple, parseIdText, type StreamId } from "../types/stream_id.ts";
 import { type RefPolicy, Stream, type TrimArgs } from "../types/stream.ts";
+import { mustObeyClient } from "./propagation.ts";
 
 /** streamParseStrictIDOrReply: "ms" or "ms-seq" (no "-" / "+"). */
 export function strictId(c: Client, s: string, missingSeq: "min" | "max" = "min"): StreamId | null {
+  const simple = parseIdSimple(s, missingSeq);
+  if (simple !== undefined) return simple;
   const p = parseIdText(s, missingSeq, true);
   if (p === null) {
     c.addError(STREAM_ID_INVALID);
@@ -35,6 +38,8 @@ export function strictId(c: Client, s: string, missingSeq: "min" | "max" = "min"
 
 /** streamParseIDOrReply: also accepts "-" and "+". */
 export function looseId(c: Client, s: string, missingSeq: "min" | "max" = "min"): StreamId | null {
+  const simple = parseIdSimple(s, missingSeq);
+  if (simple !== undefined) return simple;
   const p = parseIdText(s, missingSeq, false);
   if (p === null) {
     c.addError(STREAM_ID_INVALID);
@@ -89,8 +94,19 @@ export interface AddTrimArgs {
 
 const DEFAULT_LIMIT_FACTOR = 100;
 
+/** `XADD key * …`: no options (shared, never modified). */
+const PLAIN_AUTO_ID: Readonly<AddTrimArgs> = {
+  trim: null,
+  trimArgIdx: 0,
+  nomkstream: false,
+  idIdx: 2,
+  id: null,
+  policy: "keepref",
+};
+
 /** Parses options from argv[2]; for XADD stops at the ID (`*` or explicit). */
-export function parseAddTrim(c: Client, argv: string[], xadd: boolean): AddTrimArgs | null {
+export function parseAddTrim(c: Client, argv: string[], xadd: boolean): Readonly<AddTrimArgs> | null {
+  if (xadd && argv.length > 2 && argv[2] === "*") return PLAIN_AUTO_ID;
   let strategy: "maxlen" | "minid" | null = null;
   let maxlen = -1;
   let minid: StreamId = "";
@@ -170,7 +186,11 @@ export function parseAddTrim(c: Client, argv: string[], xadd: boolean): AddTrimA
     c.addError(XTRIM_NO_STRATEGY);
     return null;
   }
-  if (limit !== -1 && !approx) {
+  if (mustObeyClient(c)) {
+    // Replicated / AOF commands carry exact thresholds (approximate trims are rewritten with "="),
+    // possibly with the original LIMIT: it is not enforced.
+    limit = 0;
+  } else if (limit !== -1 && !approx) {
     c.addError(STREAM_LIMIT_NO_APPROX);
     return null;
   }

@@ -2,6 +2,8 @@
  * Consumer-group commands (t_stream.c): XGROUP CREATE / SETID / CREATECONSUMER / DELCONSUMER /
  * DESTROY, XACK, the 8.2 XACKDEL, XPENDING (summary and extended form), XCLAIM and XAUTOCLAIM.
  * Group and consumer structures are in src/types/stream.ts; reads (XREADGROUP) in stream_read.ts.
+ * XCLAIM and XAUTOCLAIM are replicated as one idempotent XCLAIM per entry they claim or drop (and
+ * XGROUP SETID when only LASTID moved the group), never as themselves.
  */
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
@@ -46,6 +48,44 @@ const XGROUP_HELP = [
   "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
   "    Set the current group ID and entries_read counter.",
 ];
+
+/**
+ * streamPropagateXCLAIM: the idempotent form of a delivery or claim of entry `idText` (or of the
+ * removal of a pending entry whose stream entry is gone), as the replicas must apply it:
+ * XCLAIM key group consumer 0 id TIME <ms> RETRYCOUNT <n> FORCE JUSTID LASTID <group last ID>.
+ */
+export function propagateXclaim(c: Client, key: string, groupName: string, g: Group, idText: string, nack: Nack): void {
+  if (c.server.propagateHooks.length === 0) return; // nothing records it (no AOF): skip building it
+  c.server.propagate(c.db.id, [
+    "XCLAIM",
+    key,
+    groupName,
+    nack.consumer.name,
+    "0",
+    idText,
+    "TIME",
+    String(nack.deliveryTime),
+    "RETRYCOUNT",
+    String(nack.deliveryCount),
+    "FORCE",
+    "JUSTID",
+    "LASTID",
+    formatId(g.lastId),
+  ]);
+}
+
+/** streamPropagateGroupID: XGROUP SETID key group <last ID> ENTRIESREAD <entries read>. */
+export function propagateGroupId(c: Client, key: string, groupName: string, g: Group): void {
+  c.server.propagate(c.db.id, [
+    "XGROUP",
+    "SETID",
+    key,
+    groupName,
+    formatId(g.lastId),
+    "ENTRIESREAD",
+    String(g.entriesRead),
+  ]);
+}
 
 /** The group `name` of the stream at `key`, or null after replying `err(key, group)` (or WRONGTYPE). */
 function groupOrReply(c: Client, key: string, name: string, suffix: string): { s: Stream; g: Group } | null {
@@ -380,14 +420,25 @@ function xclaim(c: Client, argv: string[]): void {
       return;
     }
   }
-  if (lastId > g.lastId) g.lastId = lastId;
+  // Every effect is replicated as its own XCLAIM (or XGROUP SETID), never the command itself.
+  c.preventPropagation = true;
+  const key = argv[1], groupName = argv[2];
+  let propagateLastId = false;
+  if (lastId > g.lastId) {
+    g.lastId = lastId;
+    propagateLastId = true;
+  }
   if (deliveryTime === -1 || deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
   let cons: Consumer | null = null;
   const claimed: StreamId[] = [];
-  for (const id of ids) {
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k];
     let nack = g.pel.get(id);
     if (!s.entries.has(id)) {
       if (nack !== undefined) {
+        // The entry is gone: the pending entry is dropped, replicated as an XCLAIM of it.
+        propagateXclaim(c, key, groupName, g, argv[5 + k], nack);
+        propagateLastId = false;
         g.ack(id);
         c.server.dirty++;
       }
@@ -410,6 +461,12 @@ function xclaim(c: Client, argv: string[]): void {
     else if (!justId) nack.deliveryCount++;
     cons.activeTime = now;
     claimed.push(id);
+    propagateXclaim(c, key, groupName, g, argv[5 + k], nack);
+    propagateLastId = false;
+    c.server.dirty++;
+  }
+  if (propagateLastId) {
+    propagateGroupId(c, key, groupName, g);
     c.server.dirty++;
   }
   c.addArrayLen(claimed.length);
@@ -493,9 +550,12 @@ function xautoclaim(c: Client, argv: string[]): void {
     budgetCount--;
   }
   next = cur.valid ? cur.member : MIN_ID;
+  c.preventPropagation = true; // the effects are replicated as XCLAIMs
+  const key = argv[1], groupName = argv[2];
   for (const id of pending) {
     const nack = g.pel.get(id)!;
     if (!s.entries.has(id)) {
+      propagateXclaim(c, key, groupName, g, formatId(id), nack);
       g.ack(id);
       deleted.push(id);
       c.server.dirty++;
@@ -508,6 +568,7 @@ function xautoclaim(c: Client, argv: string[]): void {
     if (!justId) nack.deliveryCount++;
     cons.activeTime = now;
     claimed.push(id);
+    propagateXclaim(c, key, groupName, g, formatId(id), nack);
     c.server.dirty++;
   }
   c.addArrayLen(3);

@@ -4,6 +4,10 @@
  * reads from the consumer's PEL, and BLOCK on the blocking framework (src/db/blocking.ts): the
  * command is re-executed when a key is signalled ready, so a deleted key, a destroyed group or a type
  * change gives the re-executed command's own error (NOGROUP, WRONGTYPE), as Redis 7.2+ does.
+ *
+ * XREADGROUP is never replicated as such: each delivery is an XCLAIM … FORCE JUSTID LASTID, then the
+ * group's new last ID an XGROUP SETID … ENTRIESREAD, and a consumer created by a NOACK read an XGROUP
+ * CREATECONSUMER (t_stream.c's streamPropagate* functions, in stream_group.ts). History reads are not.
  */
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
@@ -29,6 +33,7 @@ import { type Consumer, type Group, Stream } from "../types/stream.ts";
 import { formatId, idDecr, idIncr, MAX_ID, MIN_ID, type StreamId } from "../types/stream_id.ts";
 import { addEntries, addEntry, collectRange } from "./stream.ts";
 import { strictId } from "./stream_args.ts";
+import { propagateGroupId, propagateXclaim } from "./stream_group.ts";
 
 const LLONG_MAX = 9223372036854775807n;
 
@@ -52,23 +57,38 @@ function msTimeout(c: Client, arg: string): number | null {
   return Number(v) + now;
 }
 
-/** Delivers new entries after the group's last ID to `cons` (streamReplyWithRange with a group). */
-function deliverNew(c: Client, s: Stream, g: Group, cons: Consumer, count: number, noack: boolean): void {
+/**
+ * Delivers new entries after the group's last ID to `cons` (streamReplyWithRange with a group). Each
+ * delivery is replicated as an XCLAIM (unless NOACK), then the group's new last ID as XGROUP SETID …
+ * ENTRIESREAD (Redis 7.2+). Returns the number of operations propagated.
+ */
+function deliverNew(
+  c: Client,
+  s: Stream,
+  g: Group,
+  cons: Consumer,
+  count: number,
+  noack: boolean,
+  key: string,
+  groupName: string,
+): number {
   const start = idIncr(g.lastId);
   const r = start === null ? { ids: [], fields: [] } : collectRange(s, start, MAX_ID, count, false);
   const ids = r.ids;
   const now = c.server.clock.now();
+  let propagated = 0, lastIdMoved = false;
   c.addArrayLen(ids.length);
   for (let k = 0; k < ids.length; k++) {
     const id = ids[k];
+    if (id > g.lastId) lastIdMoved = true;
     s.groupDelivered(g, id);
     addEntry(c, id, r.fields[k]);
     if (!noack) {
-      const nack = g.pel.get(id);
+      let nack = g.pel.get(id);
       if (nack === undefined) {
-        const n = { deliveryTime: now, deliveryCount: 1, consumer: cons };
-        g.pel.set(id, n);
-        cons.pel.set(id, n);
+        nack = { deliveryTime: now, deliveryCount: 1, consumer: cons };
+        g.pel.set(id, nack);
+        cons.pel.set(id, nack);
       } else {
         if (nack.consumer !== cons) {
           nack.consumer.pel.delete(id);
@@ -78,9 +98,21 @@ function deliverNew(c: Client, s: Stream, g: Group, cons: Consumer, count: numbe
         nack.deliveryTime = now;
         nack.deliveryCount = 1;
       }
+      propagateXclaim(c, key, groupName, g, formatId(id), nack);
+      propagated++;
     }
   }
   if (ids.length !== 0) cons.activeTime = now;
+  if (lastIdMoved) {
+    propagateGroupId(c, key, groupName, g);
+    propagated++;
+  }
+  return propagated;
+}
+
+/** streamPropagateConsumerCreation: XGROUP CREATECONSUMER key group consumer (NOACK reads). */
+function propagateConsumerCreation(c: Client, key: string, groupName: string, consumer: string): void {
+  c.server.propagate(c.db.id, ["XGROUP", "CREATECONSUMER", key, groupName, consumer]);
 }
 
 /** Serves the consumer's own pending entries after `after` (history read). */
@@ -158,6 +190,8 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
     c.addError(XREAD_NO_GROUP_OPT);
     return;
   }
+  // XREADGROUP is never replicated itself: its effects are (XCLAIM, XGROUP SETID / CREATECONSUMER).
+  if (isGroup) c.preventPropagation = true;
   const db = c.db;
   const streams: (Stream | undefined)[] = [];
   const groups: Group[] = [];
@@ -209,6 +243,8 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
   const now = c.server.clock.now();
   const serve: number[] = [];
   const consumers: Consumer[] = [];
+  /** Streams whose consumer this command created with NOACK (replicated as XGROUP CREATECONSUMER). */
+  const createdNoack: boolean[] = [];
   for (let k = 0; k < nstreams; k++) {
     const s = streams[k];
     if (s === undefined) continue;
@@ -218,6 +254,7 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
       if (r.created) {
         c.server.dirty++;
         c.server.notify("t", "xgroup-createconsumer", argv[streamsArg + k], db.id);
+        if (noack) createdNoack[k] = true;
       }
       r.consumer.seenTime = now;
       consumers[k] = r.consumer;
@@ -228,7 +265,13 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
   if (serve.length !== 0) {
     if (c.resp === 2) c.addArrayLen(serve.length);
     else c.addMapLen(serve.length);
-    for (const k of serve) {
+    // Streams in argument order, as Redis serves them: a NOACK consumer's creation is replicated
+    // right before what is served from that stream.
+    let next = 0;
+    for (let k = 0; k < nstreams; k++) {
+      if (createdNoack[k]) propagateConsumerCreation(c, argv[streamsArg + k], groupName!, consumerName);
+      if (serve[next] !== k) continue;
+      next++;
       const s = streams[k]!;
       if (c.resp === 2) c.addArrayLen(2);
       c.addBulk(argv[streamsArg + k]);
@@ -236,14 +279,16 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
         const start = idIncr(ids[k]);
         addEntries(c, start === null ? { ids: [], fields: [] } : collectRange(s, start, MAX_ID, count, false));
       } else if (ids[k] === MAX_ID) {
-        deliverNew(c, s, groups[k], consumers[k], count, noack);
-        c.server.dirty++;
+        const key = argv[streamsArg + k];
+        if (deliverNew(c, s, groups[k], consumers[k], count, noack, key, groupName!) !== 0) c.server.dirty++;
       } else {
-        deliverHistory(c, s, consumers[k], ids[k], count);
-        c.server.dirty++;
+        deliverHistory(c, s, consumers[k], ids[k], count); // history reads are not replicated
       }
     }
     return;
+  }
+  for (let k = 0; k < nstreams; k++) {
+    if (createdNoack[k]) propagateConsumerCreation(c, argv[streamsArg + k], groupName!, consumerName);
   }
   if (timeout !== -1) {
     const blocking = c.server.blocking;

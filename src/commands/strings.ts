@@ -3,6 +3,10 @@
  * GETSET, GETDEL, GETEX, MGET, MSET, MSETNX — with Redis's option parsing, expire validation and
  * keyspace events (t_string.c). Also joins the other string modules into the family's `commands`:
  * counters (strings_counters.ts), ranges/APPEND (strings_range.ts) and LCS (lcs.ts).
+ *
+ * Replication uses absolute effects, as Redis 8.2: SET/SETEX/PSETEX with EX | PX | EXAT → SET key value
+ * PXAT <ms> (PXAT as sent, GET dropped), GETSET → SET, GETDEL → DEL | UNLINK, GETEX → PEXPIREAT <ms>,
+ * PERSIST, or DEL | UNLINK for a time already past.
  */
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
@@ -11,6 +15,7 @@ import { LLONG_MAX, parseInt64 } from "../util/numbers.ts";
 import { commands as counterCommands } from "./strings_counters.ts";
 import { commands as rangeCommands } from "./strings_range.ts";
 import { commands as lcsCommands } from "./lcs.ts";
+import { expireDelCommand } from "./propagation.ts";
 
 // ---- GET --------------------------------------------------------------------------------------
 
@@ -179,10 +184,15 @@ function setGeneric(
   if (expireMs !== null) {
     db.setExpire(key, expireMs);
     s.notify("g", "expire", key, db.id);
+    // Replicated as SET key value PXAT <absolute ms> unless PXAT was given (other options dropped).
+    if (!(flags & PXAT)) c.argv = ["SET", key, val, "PXAT", String(expireMs)];
   }
   if (!(flags & GET)) {
     if (okReply >= 0) c.addInt(okReply);
     else c.addOk();
+  } else if (expireMs === null) {
+    // Replicated without GET (which may be repeated); with an expire the argv was rebuilt above.
+    c.argv = c.argv.filter((a, j) => j < 3 || a.length !== 3 || a.toLowerCase() !== "get");
   }
 }
 
@@ -230,12 +240,14 @@ function getset(c: Client, argv: string[]): void {
   c.db.set(key, argv[2]);
   c.server.notify("$", "set", key, c.db.id);
   c.server.dirty++;
+  c.argv = ["SET", key, argv[2]]; // replicated as SET
 }
 
 function getdel(c: Client, argv: string[]): void {
   const key = argv[1];
   if (!replyCurrentValue(c, key)) return;
   if (c.db.delete(key)) {
+    c.argv = [c.server.config.bool("lazyfree-lazy-user-del") ? "UNLINK" : "DEL", key]; // replicated so
     c.server.notify("g", "del", key, c.db.id);
     c.server.dirty++;
   }
@@ -268,15 +280,18 @@ function getex(c: Client, argv: string[]): void {
   ) {
     // An absolute time already in the past deletes the key right away.
     db.delete(key);
+    c.argv = [expireDelCommand(c), key]; // replicated as the deletion
     s.notify("g", "del", key, db.id);
     s.dirty++;
   } else if (expireMs !== null) {
     db.setExpire(key, expireMs);
+    c.argv = ["PEXPIREAT", key, String(expireMs)]; // replicated with the absolute time
     s.keyModified(db, key);
     s.notify("g", "expire", key, db.id);
     s.dirty++;
   } else if (args.flags & PERSIST) {
     if (db.persist(key)) {
+      c.argv = ["PERSIST", key];
       s.keyModified(db, key);
       s.notify("g", "persist", key, db.id);
       s.dirty++;

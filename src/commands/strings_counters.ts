@@ -129,6 +129,8 @@ function incrbyfloat(c: Client, argv: string[]): void {
   const s = c.server;
   s.notify("$", "incrbyfloat", key, db.id);
   s.dirty++;
+  // Replicated as SET … KEEPTTL so float formatting differences cannot make replicas diverge.
+  c.argv = ["SET", key, text, "KEEPTTL"];
   c.addBulk(text);
 }
 

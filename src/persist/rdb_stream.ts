@@ -15,10 +15,10 @@
  * for entries removed from a node that still holds live ones. lp-count is the entry's element count
  * before it (3 + #values, plus #fields + 1 without SAMEFIELDS).
  *
- * Our EntryLog blocks are those nodes: a block's first ID is the master ID, and deleted entries keep
- * their place (their fields are gone, so they are written as DELETED with no fields — Redis keeps
- * their old contents, which nothing ever reads). The master fields are the first entry's, or the
- * first live entry's when the first one was deleted.
+ * Our EntryLog blocks are those nodes (closed at the same `stream-node-max-bytes` / `-entries`
+ * limits): a block's first ID is the master ID, its master field names and each entry's SAMEFIELDS
+ * flag are kept (as loaded, or as streamAppendItem decided them), and deleted entries keep their place
+ * and their contents, so a node is written back byte for byte as Redis would write it.
  */
 import { type ByteReader, type ByteWriter, RdbError } from "./bytes_io.ts";
 import { lpDecode, lpEncode } from "./packed.ts";
@@ -109,38 +109,26 @@ function readRawId(r: ByteReader): StreamId {
 
 // ---- listpack nodes -----------------------------------------------------------------------------
 
-/** True when the flat field/value list `f` has exactly the names `master`. */
-function sameFields(f: string[], master: string[]): boolean {
-  if (f.length !== master.length * 2) return false;
-  for (let i = 0; i < master.length; i++) if (f[2 * i] !== master[i]) return false;
-  return true;
-}
-
 /** The listpack elements of one block, as Redis lays out a stream node. */
 function blockElements(b: Block): string[] {
-  const n = b.ids.length;
-  let mf = b.fields[0];
-  for (let i = 1; mf === null && i < n; i++) mf = b.fields[i];
-  const master: string[] = [];
-  if (mf) { for (let i = 0; i < mf.length; i += 2) master.push(mf[i]); }
+  const n = b.n;
+  const master = b.master;
   const out: string[] = [String(b.live), String(n - b.live), String(master.length)];
   for (const f of master) out.push(f);
   out.push("0");
-  const mid = b.ids[0];
+  const mid = b.first;
   const mms = idMs(mid), mseq = idSeq(mid);
   for (let i = 0; i < n; i++) {
-    const id = b.ids[i];
-    const f = b.fields[i];
-    const msd = String(delta(idMs(id), mms));
-    const seqd = String(delta(idSeq(id), mseq));
-    if (f === null) {
-      out.push(String(FLAG_DELETED), msd, seqd, "0", "4");
-    } else if (sameFields(f, master)) {
-      out.push(String(FLAG_SAMEFIELDS), msd, seqd);
+    const id = b.idAt(i);
+    const f = b.fieldsAt(i);
+    const same = b.sameAt(i);
+    const flags = (b.isDeleted(i) ? FLAG_DELETED : 0) | (same ? FLAG_SAMEFIELDS : 0);
+    out.push(String(flags), String(delta(idMs(id), mms)), String(delta(idSeq(id), mseq)));
+    if (same) {
       for (let j = 1; j < f.length; j += 2) out.push(f[j]);
       out.push(String(master.length + 3));
     } else {
-      out.push("0", msd, seqd, String(f.length / 2));
+      out.push(String(f.length / 2));
       for (const x of f) out.push(x);
       out.push(String(f.length + 4));
     }
@@ -162,7 +150,7 @@ function lpSmall(items: string[], p: number): number {
 }
 
 /** Rebuilds a block from a node's master ID and listpack (validating it all). */
-function parseBlock(master: StreamId, blob: Uint8Array): Block {
+function parseBlock(master: StreamId, blob: Uint8Array): Block | null {
   const items = lpDecode(blob);
   if (items.length === 0) throw new RdbError("Empty listpack inside stream");
   let p = 0;
@@ -174,7 +162,11 @@ function parseBlock(master: StreamId, blob: Uint8Array): Block {
   p += mf;
   if (lpInt(items, p++) !== 0) throw new RdbError("Stream listpack integrity check failed.");
   const mms = idMs(master), mseq = idSeq(master);
-  const b = new Block();
+  const ids: StreamId[] = [];
+  const all: string[][] = [];
+  const same: boolean[] = [];
+  const dead: boolean[] = [];
+  let live = 0;
   let prev: StreamId | null = null;
   for (let e = 0; e < count + deleted; e++) {
     const flags = lpSmall(items, p++);
@@ -201,16 +193,19 @@ function parseBlock(master: StreamId, blob: Uint8Array): Block {
       extra += 2 * nf + 1;
     }
     if (lpInt(items, p++) !== extra) throw new RdbError("Stream listpack integrity check failed.");
-    b.ids.push(id);
-    if (flags & FLAG_DELETED) b.fields.push(null);
-    else {
+    const isDead = (flags & FLAG_DELETED) !== 0;
+    if (!isDead) {
       if (fields.length === 0) throw new RdbError("Stream listpack integrity check failed.");
-      b.fields.push(fields);
-      b.live++;
+      live++;
     }
+    ids.push(id);
+    all.push(fields);
+    same.push((flags & FLAG_SAMEFIELDS) !== 0);
+    dead.push(isDead);
   }
-  if (p !== items.length || b.live !== count) throw new RdbError("Stream listpack integrity check failed.");
-  return b;
+  if (p !== items.length || live !== count) throw new RdbError("Stream listpack integrity check failed.");
+  if (live === 0) return null;
+  return Block.packed(names, ids, all, same, dead, blob.length);
 }
 
 // ---- value --------------------------------------------------------------------------------------
@@ -225,7 +220,7 @@ export function writeStream(w: ByteWriter, s: Stream, type: number, o: RdbWriteO
   const blocks = s.entries.blocks;
   writeLen(w, blocks.length);
   for (const b of blocks) {
-    writeString(w, b.ids[0], o);
+    writeString(w, b.first, o);
     writeBlob(w, lpEncode(blockElements(b)), o);
   }
   writeU64(w, s.length);
@@ -270,15 +265,15 @@ export function readStream(r: ByteReader, type: number): Stream {
     if (keys.has(key)) throw new RdbError("Listpack re-added with existing key");
     keys.add(key);
     const b = parseBlock(key, blob);
-    if (b.live !== 0) loaded.push(b);
+    if (b !== null) loaded.push(b);
   }
   // The radix tree orders nodes by master ID whatever the file order.
-  loaded.sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1));
+  loaded.sort((a, b) => (a.first < b.first ? -1 : 1));
   let last: StreamId | null = null;
   let size = 0;
   for (const b of loaded) {
-    if (last !== null && b.ids[0] <= last) throw new RdbError("Stream nodes overlap");
-    last = b.ids[b.ids.length - 1];
+    if (last !== null && b.first <= last) throw new RdbError("Stream nodes overlap");
+    last = b.last;
     size += b.live;
   }
   s.entries.blocks = loaded;

@@ -1,11 +1,13 @@
 /**
  * Command dispatch: lookup in the command table, Redis's checks in Redis's order (unknown command,
- * subcommand, arity, protected commands, auth, MULTI, pause), then the call with per-command statistics.
- * Inside MULTI, commands are queued instead of called (server/transaction.ts).
+ * subcommand, arity, protected commands, auth, MULTI, busy script, pause), then the call with
+ * per-command statistics. Inside MULTI, commands are queued instead of called (server/transaction.ts).
  */
 import type { Client } from "./client.ts";
 import { type Command, F, lookupCommand } from "../commands/table.ts";
 import {
+  BUSY_EVAL,
+  BUSY_FUNCTION,
   DEBUG_DISABLED,
   LOADING,
   NOAUTH,
@@ -89,10 +91,37 @@ function pausedFor(c: Client, cmd: Command): boolean {
 }
 
 /**
- * Processes one request. Returns false when the command must wait (CLIENT PAUSE): the caller keeps
- * argv and calls again later.
+ * While a script is busy only commands flagged allow-busy run (SCRIPT KILL, FUNCTION KILL, MULTI…),
+ * and SHUTDOWN only with NOSAVE (shutdownCommand's check, after its own argument errors); the others
+ * get -BUSY. Returns true when the command was rejected.
+ */
+function busyRejects(c: Client, cmd: Command, argv: string[], isEval: boolean): boolean {
+  if (cmd.has(F.ALLOW_BUSY) && (cmd.parent !== null || cmd.name !== "shutdown" || !shutdownWouldSave(argv))) {
+    return false;
+  }
+  reject(c, cmd, isEval ? BUSY_EVAL : BUSY_FUNCTION);
+  return true;
+}
+
+/** True for a well-formed SHUTDOWN without NOSAVE or ABORT (argument errors are the command's to reply). */
+function shutdownWouldSave(argv: string[]): boolean {
+  let nosave = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if (a === "nosave") nosave = true;
+    else if (a !== "save" && a !== "now" && a !== "force") return false; // ABORT, or a syntax error
+  }
+  return !nosave;
+}
+
+/**
+ * Processes one request. Returns false when the command must wait (CLIENT PAUSE, or its client's
+ * script is busy): the caller keeps argv and calls again later.
  */
 export function processCommand(c: Client, argv: string[]): boolean {
+  // While a script runs past busy-reply-threshold, its caller's next commands wait for its reply.
+  const busy = c.server.busyScript;
+  if (busy !== null && busy.caller === c) return false;
   c.argv = argv;
   const cmd = resolveCommand(c, argv);
   if (!cmd) return true;
@@ -126,6 +155,7 @@ export function processCommand(c: Client, argv: string[]): boolean {
     reject(c, cmd, pubsubContext(cmd.fullName));
     return true;
   }
+  if (busy !== null && busyRejects(c, cmd, argv, busy.isEval)) return true;
   if (pausedFor(c, cmd)) return false;
   if (inMulti && queueCommand(c, cmd, argv)) return true;
   call(c, cmd, argv);

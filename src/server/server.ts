@@ -85,6 +85,11 @@ export class Server implements DbHooks {
   tracking: Tracking | null = null;
   /** Called before every write command runs (a snapshot's copy-before-write); null when none. */
   beforeWrite: ((c: Client, cmd: Command, argv: string[]) => void) | null = null;
+  /**
+   * The script (EVAL/FCALL) that ran past busy-reply-threshold and lets the event loop run while it
+   * continues (src/script/engine.ts): other clients get -BUSY, cron work waits. Null otherwise.
+   */
+  busyScript: { readonly caller: Client; readonly isEval: boolean } | null = null;
   /** Blocked clients (BLPOP, BZPOPMIN, XREAD BLOCK, WAIT…) and the keys made ready for them. */
   readonly blocking: Blocking = new Blocking(this);
   private cronTimer: ReturnType<typeof setTimeout> | undefined;
@@ -262,6 +267,8 @@ export class Server implements DbHooks {
     this.cronLoops++;
     this.refreshLruClock();
     this.stats.sample(now);
+    // A busy script is still one atomic command: nothing touches the dataset or the clients meanwhile.
+    if (this.busyScript !== null) return;
     if (this.activeExpireEnabled && !this.expiryReadOnly && !this.expiryPaused()) activeExpireCycle(this);
     if (this.pauseUntil !== 0 && now >= this.pauseUntil) this.unpause();
     const timeout = this.config.num("timeout");

@@ -9,7 +9,7 @@
  */
 import type { RObject } from "./value.ts";
 import { IdIndex } from "./stream_index.ts";
-import { Block, EntryLog } from "./stream_log.ts";
+import { EntryLog } from "./stream_log.ts";
 import { idIncr, MIN_ID, msOnlyId, type StreamId } from "./stream_id.ts";
 
 /** entries_read when unknown (SCG_INVALID_ENTRIES_READ). */
@@ -51,9 +51,8 @@ export class Group {
 
   /** Removes `id` from the group PEL and its consumer's PEL; true when it was pending. */
   ack(id: StreamId): boolean {
-    const nack = this.pel.get(id);
+    const nack = this.pel.take(id);
     if (nack === undefined) return false;
-    this.pel.delete(id);
     nack.consumer.pel.delete(id);
     return true;
   }
@@ -98,13 +97,7 @@ export class Stream implements RObject {
 
   clone(): Stream {
     const s = new Stream();
-    for (const b of this.entries.blocks) {
-      const nb = new Block();
-      nb.ids = b.ids.slice();
-      nb.fields = b.fields.slice();
-      nb.live = b.live;
-      s.entries.blocks.push(nb);
-    }
+    for (const b of this.entries.blocks) s.entries.blocks.push(b.clone());
     s.entries.size = this.entries.size;
     s.lastId = this.lastId;
     s.firstId = this.firstId;
@@ -128,9 +121,12 @@ export class Stream implements RObject {
     return s;
   }
 
-  /** Appends an entry whose ID is above `lastId` (the caller checked). */
-  append(id: StreamId, fields: string[], nodeMaxEntries: number): void {
-    this.entries.append(id, fields, nodeMaxEntries);
+  /**
+   * Appends an entry whose ID is above `lastId` (the caller checked), in nodes limited by
+   * `stream-node-max-entries` and `stream-node-max-bytes`.
+   */
+  append(id: StreamId, fields: string[], nodeMaxEntries: number, nodeMaxBytes = 0): void {
+    this.entries.append(id, fields, nodeMaxEntries, nodeMaxBytes);
     if (this.entries.size === 1) this.firstId = id;
     this.lastId = id;
     this.entriesAdded++;
@@ -188,27 +184,28 @@ export class Stream implements RObject {
     let deleted = 0;
     const delref = a.policy === "delref" && this.groups.size !== 0;
     const maxlen = a.strategy === "maxlen";
-    const bl = this.entries.blocks;
+    const log = this.entries;
+    const bl = log.blocks;
     while (bl.length !== 0) {
       if (maxlen && this.length <= a.maxlen) break;
       const blk = bl[0];
       const entries = blk.live;
       if (a.limit && deleted + entries > a.limit) break;
-      const removeNode = maxlen ? this.length - entries >= a.maxlen : blk.ids[blk.ids.length - 1] < a.minid;
+      const removeNode = maxlen ? this.length - entries >= a.maxlen : blk.last < a.minid;
       if (removeNode) {
         if (delref) {
-          for (let i = 0; i < blk.ids.length; i++) if (blk.fields[i] !== null) this.dropReferences(blk.ids[i]);
+          for (let i = 0; i < blk.n; i++) if (!blk.isDeleted(i)) this.dropReferences(blk.idAt(i));
         }
-        deleted += this.entries.dropFirstBlock();
+        deleted += log.dropFirstBlock();
         continue;
       }
       if (a.approx) break;
-      // Exact: remove entries from within this node, then stop.
-      for (let i = 0; i < blk.ids.length; i++) {
-        if (blk.fields[i] === null) continue;
-        const id = blk.ids[i];
+      // Exact: remove entries from within this node, then stop (the node stays: it keeps live ones).
+      for (let i = 0; i < blk.n; i++) {
+        if (blk.isDeleted(i)) continue;
+        const id = blk.idAt(i);
         if (maxlen ? this.length <= a.maxlen : id >= a.minid) break;
-        this.entries.delete(id);
+        log.deleteAt(0, i);
         if (delref) this.dropReferences(id);
         deleted++;
       }

@@ -18,64 +18,71 @@ export const MIN_ID: StreamId = "\0".repeat(16);
 export const MAX_ID: StreamId = "\xff".repeat(16);
 
 function u64At(id: StreamId, off: number): number | bigint {
-  const hi = ((id.charCodeAt(off) << 24) | (id.charCodeAt(off + 1) << 16) | (id.charCodeAt(off + 2) << 8) |
-    id.charCodeAt(off + 3)) >>> 0;
-  const lo = ((id.charCodeAt(off + 4) << 24) | (id.charCodeAt(off + 5) << 16) | (id.charCodeAt(off + 6) << 8) |
-    id.charCodeAt(off + 7)) >>> 0;
+  const hi = word(id, off);
+  const lo = word(id, off + 4);
   if (hi < 0x200000) return hi * P32 + lo;
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /** The ID with parts `ms` and `seq` (non-negative, below 2^64), as one flat string. */
 export function makeId(ms: number | bigint, seq: number | bigint): StreamId {
-  const c = new Array<number>(16);
-  putU64(c, 0, ms);
-  putU64(c, 8, seq);
-  return String.fromCharCode(...c);
+  let mh: number, ml: number, sh: number, sl: number;
+  if (typeof ms === "number") {
+    mh = Math.floor(ms / P32);
+    ml = ms - mh * P32;
+  } else {
+    mh = Number(ms >> 32n);
+    ml = Number(ms & 0xffffffffn);
+  }
+  if (typeof seq === "number") {
+    sh = Math.floor(seq / P32);
+    sl = seq - sh * P32;
+  } else {
+    sh = Number(seq >> 32n);
+    sl = Number(seq & 0xffffffffn);
+  }
+  return fromWords(mh, ml, sh, sl);
 }
 
-function putU64(c: number[], off: number, v: number | bigint): void {
-  let hi: number;
-  let lo: number;
-  if (typeof v === "number") {
-    hi = Math.floor(v / P32);
-    lo = v - hi * P32;
-  } else {
-    hi = Number(v >> 32n);
-    lo = Number(v & 0xffffffffn);
-  }
-  c[off] = hi >>> 24;
-  c[off + 1] = (hi >>> 16) & 255;
-  c[off + 2] = (hi >>> 8) & 255;
-  c[off + 3] = hi & 255;
-  c[off + 4] = lo >>> 24;
-  c[off + 5] = (lo >>> 16) & 255;
-  c[off + 6] = (lo >>> 8) & 255;
-  c[off + 7] = lo & 255;
+/** The ID of four 32-bit words (ms high, ms low, seq high, seq low), built in one step. */
+function fromWords(mh: number, ml: number, sh: number, sl: number): StreamId {
+  return String.fromCharCode(
+    mh >>> 24,
+    (mh >>> 16) & 255,
+    (mh >>> 8) & 255,
+    mh & 255,
+    ml >>> 24,
+    (ml >>> 16) & 255,
+    (ml >>> 8) & 255,
+    ml & 255,
+    sh >>> 24,
+    (sh >>> 16) & 255,
+    (sh >>> 8) & 255,
+    sh & 255,
+    sl >>> 24,
+    (sl >>> 16) & 255,
+    (sl >>> 8) & 255,
+    sl & 255,
+  );
+}
+
+/** The 32-bit big-endian word at char `off` of an ID. */
+function word(id: StreamId, off: number): number {
+  return ((id.charCodeAt(off) << 24) | (id.charCodeAt(off + 1) << 16) | (id.charCodeAt(off + 2) << 8) |
+    id.charCodeAt(off + 3)) >>> 0;
+}
+
+/** The ID `ms`-`seq` for parts below 2^53 (no BigInt). */
+export function numId(ms: number, seq: number): StreamId {
+  const mh = Math.floor(ms / P32);
+  const sh = Math.floor(seq / P32);
+  return fromWords(mh, ms - mh * P32, sh, seq - sh * P32);
 }
 
 /** The ID `ms`-0 for a millisecond time (below 2^53), built in one step (the XADD `*` hot path). */
 export function msOnlyId(ms: number): StreamId {
   const hi = Math.floor(ms / P32);
-  const lo = ms - hi * P32;
-  return String.fromCharCode(
-    hi >>> 24,
-    (hi >>> 16) & 255,
-    (hi >>> 8) & 255,
-    hi & 255,
-    lo >>> 24,
-    (lo >>> 16) & 255,
-    (lo >>> 8) & 255,
-    lo & 255,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-  );
+  return fromWords(hi, ms - hi * P32, 0, 0);
 }
 
 /** The milliseconds part (a number when below 2^53). */
@@ -88,36 +95,56 @@ export function idSeq(id: StreamId): number | bigint {
   return u64At(id, 8);
 }
 
-/** "ms-seq". */
-export function formatId(id: StreamId): string {
-  return u64At(id, 0) + "-" + u64At(id, 8);
-}
+let lastFormatted: StreamId = "";
+let lastText = "";
 
-/** The char codes of an ID. */
-function codes(id: StreamId): number[] {
-  const c = new Array<number>(16);
-  for (let i = 0; i < 16; i++) c[i] = id.charCodeAt(i);
-  return c;
+/** "ms-seq" (the last one is remembered: a reply and its propagation often format the same ID). */
+export function formatId(id: StreamId): string {
+  if (id === lastFormatted) return lastText;
+  const t = u64At(id, 0) + "-" + u64At(id, 8);
+  lastFormatted = id;
+  lastText = t;
+  return t;
 }
 
 /** The next ID (seq + 1, carrying into ms), or null past the maximum (streamIncrID). */
 export function idIncr(id: StreamId): StreamId | null {
-  const c = codes(id);
-  let i = 15;
-  while (i >= 0 && c[i] === 255) c[i--] = 0;
-  if (i < 0) return null;
-  c[i]++;
-  return String.fromCharCode(...c);
+  let mh = word(id, 0), ml = word(id, 4), sh = word(id, 8), sl = word(id, 12);
+  if (sl !== 0xffffffff) sl++;
+  else {
+    sl = 0;
+    if (sh !== 0xffffffff) sh++;
+    else {
+      sh = 0;
+      if (ml !== 0xffffffff) ml++;
+      else {
+        ml = 0;
+        if (mh === 0xffffffff) return null;
+        mh++;
+      }
+    }
+  }
+  return fromWords(mh, ml, sh, sl);
 }
 
 /** The previous ID, or null before 0-0 (streamDecrID). */
 export function idDecr(id: StreamId): StreamId | null {
-  const c = codes(id);
-  let i = 15;
-  while (i >= 0 && c[i] === 0) c[i--] = 255;
-  if (i < 0) return null;
-  c[i]--;
-  return String.fromCharCode(...c);
+  let mh = word(id, 0), ml = word(id, 4), sh = word(id, 8), sl = word(id, 12);
+  if (sl !== 0) sl--;
+  else {
+    sl = 0xffffffff;
+    if (sh !== 0) sh--;
+    else {
+      sh = 0xffffffff;
+      if (ml !== 0) ml--;
+      else {
+        ml = 0xffffffff;
+        if (mh === 0) return null;
+        mh--;
+      }
+    }
+  }
+  return fromWords(mh, ml, sh, sl);
 }
 
 /** True for 0-0. */
@@ -155,6 +182,34 @@ export function parseU64(s: string): number | bigint | null {
   if (v > U64_MAX) return null;
   if (m[1] === "-") return v === 0n ? 0 : null;
   return v <= 9007199254740991n ? Number(v) : v;
+}
+
+/**
+ * The common forms "ms" and "ms-seq" with parts of at most 15 digits, parsed without allocating;
+ * undefined for anything else (the caller falls back to parseIdText).
+ */
+export function parseIdSimple(s: string, missingSeq: "min" | "max"): StreamId | undefined {
+  const n = s.length;
+  if (n === 0 || n > 31) return undefined;
+  let ms = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 45) break;
+    if (c < 48 || c > 57) return undefined;
+    ms = ms * 10 + (c - 48);
+  }
+  if (i === 0 || i > 15) return undefined;
+  if (i === n) return missingSeq === "min" ? numId(ms, 0) : undefined;
+  const st = ++i;
+  let seq = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    seq = seq * 10 + (c - 48);
+  }
+  if (i === st || i - st > 15) return undefined;
+  return numId(ms, seq);
 }
 
 /** The result of parsing an ID argument. */

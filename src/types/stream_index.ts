@@ -1,79 +1,360 @@
 /**
- * IdIndex: an ordered map from stream IDs to values with O(log n) insert, delete and seek — the
- * building block of stream entries, group PELs and consumer PELs.
+ * IdIndex: an ordered map from stream IDs to values with O(log n) get, insert, delete and seek — the
+ * pending entries lists (PELs) of consumer groups and consumers.
  *
- * Order lives in a counted B+tree (ZTree, with every score 0 so entries sort by the ID's bytes), the
- * values in a Map keyed by the same encoded ID. Cursors walk the tree's linked leaves.
+ * A B+tree holding values in its leaves (no side Map). Keys are kept as numbers, three per ID — bytes
+ * 0–5, 6–11 and 12–15 of the 16-byte big-endian ID, each exact in a double — in flat number arrays,
+ * so a search compares unboxed doubles in one contiguous array per node instead of chasing a pointer
+ * to a string per probe (with large PELs that pointer chase was a cache miss per comparison). IDs are
+ * rebuilt as strings only for what is read out (cursors, walks). Leaves are linked both ways for range
+ * walks; appending in ID order (deliveries) fills leaves completely; underfull nodes merge with a
+ * sibling.
  */
-import { type TreeCursor, ZTree } from "./zset_tree.ts";
 import type { StreamId } from "./stream_id.ts";
 
-export type { TreeCursor };
+const LEAF_MAX = 64;
+const LEAF_MIN = 16;
+const INNER_MAX = 64;
+const INNER_MIN = 16;
+const P32 = 4294967296;
+
+class Leaf<V> {
+  /** Keys, three numbers each. */
+  k: number[] = [];
+  v: V[] = [];
+  prev: Leaf<V> | null = null;
+  next: Leaf<V> | null = null;
+}
+
+/** An inner node: children and their separators (three numbers per child; child 0's are unused). */
+class Inner<V> {
+  constructor(public k: number[], public c: Node<V>[]) {}
+}
+
+type Node<V> = Leaf<V> | Inner<V>;
+
+// The key being searched, split by `split`.
+let ka = 0;
+let kb = 0;
+let kc = 0;
+
+function u32(s: string, p: number): number {
+  return ((s.charCodeAt(p) << 24) | (s.charCodeAt(p + 1) << 16) | (s.charCodeAt(p + 2) << 8) | s.charCodeAt(p + 3)) >>>
+    0;
+}
+
+/** Splits `id` into the search key (ka, kb, kc). */
+function split(id: StreamId): void {
+  ka = ((id.charCodeAt(0) << 8) | id.charCodeAt(1)) * P32 + u32(id, 2);
+  kb = ((id.charCodeAt(6) << 8) | id.charCodeAt(7)) * P32 + u32(id, 8);
+  kc = u32(id, 12);
+}
+
+/** The ID of key `j` of `k`. */
+function idOf(k: number[], j: number): StreamId {
+  const a = k[3 * j], b = k[3 * j + 1], c = k[3 * j + 2];
+  const ah = Math.floor(a / P32), al = a - ah * P32;
+  const bh = Math.floor(b / P32), bl = b - bh * P32;
+  return String.fromCharCode(
+    ah >>> 8,
+    ah & 255,
+    al >>> 24,
+    (al >>> 16) & 255,
+    (al >>> 8) & 255,
+    al & 255,
+    bh >>> 8,
+    bh & 255,
+    bl >>> 24,
+    (bl >>> 16) & 255,
+    (bl >>> 8) & 255,
+    bl & 255,
+    c >>> 24,
+    (c >>> 16) & 255,
+    (c >>> 8) & 255,
+    c & 255,
+  );
+}
+
+/** Key `j` of `k` = (a, b, c). */
+function eqAt(k: number[], j: number, a: number, b: number, c: number): boolean {
+  const p = 3 * j;
+  return k[p] === a && k[p + 1] === b && k[p + 2] === c;
+}
+
+/** First position of leaf `l` whose key is ≥ (a, b, c). */
+function lowerBound<V>(l: Leaf<V>, a: number, b: number, c: number): number {
+  const k = l.k;
+  let lo = 0;
+  let hi = l.v.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const p = 3 * mid;
+    const x = k[p];
+    let less: boolean;
+    if (x !== a) less = x < a;
+    else {
+      const y = k[p + 1];
+      less = y !== b ? y < b : k[p + 2] < c;
+    }
+    if (less) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The child of `n` whose range holds (a, b, c): the last i ≥ 1 with separator ≤ key, else 0. */
+function childFor<V>(n: Inner<V>, a: number, b: number, c: number): number {
+  const k = n.k;
+  let lo = 1;
+  let hi = n.c.length - 1;
+  let ans = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = 3 * mid;
+    const x = k[p];
+    let le: boolean;
+    if (x !== a) le = x < a;
+    else {
+      const y = k[p + 1];
+      le = y !== b ? y < b : k[p + 2] <= c;
+    }
+    if (le) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
+
+/** Inserts key (ka, kb, kc) with value `v` at position `pos` of leaf `l`. */
+function leafInsert<V>(l: Leaf<V>, pos: number, v: V, ka: number, kb: number, kc: number): void {
+  const k = l.k, vs = l.v;
+  const n = vs.length;
+  if (pos === n) {
+    k.push(ka, kb, kc);
+    vs.push(v);
+    return;
+  }
+  k.push(0, 0, 0);
+  vs.push(v);
+  for (let j = n; j > pos; j--) {
+    vs[j] = vs[j - 1];
+    k[3 * j] = k[3 * j - 3];
+    k[3 * j + 1] = k[3 * j - 2];
+    k[3 * j + 2] = k[3 * j - 1];
+  }
+  vs[pos] = v;
+  k[3 * pos] = ka;
+  k[3 * pos + 1] = kb;
+  k[3 * pos + 2] = kc;
+}
+
+/** Removes position `pos` of leaf `l`. */
+function leafRemove<V>(l: Leaf<V>, pos: number): void {
+  const k = l.k, vs = l.v;
+  const n = vs.length;
+  if (pos === 0) {
+    vs.shift();
+    k.shift();
+    k.shift();
+    k.shift();
+    return;
+  }
+  for (let j = pos; j < n - 1; j++) {
+    vs[j] = vs[j + 1];
+    k[3 * j] = k[3 * j + 3];
+    k[3 * j + 1] = k[3 * j + 4];
+    k[3 * j + 2] = k[3 * j + 5];
+  }
+  vs.pop();
+  k.length = 3 * (n - 1);
+}
+
+/** A position in an IdIndex, for walking entries in order. */
+export class IdCursor<V> {
+  constructor(public leaf: Leaf<V> | null, public pos: number) {}
+
+  get valid(): boolean {
+    return this.leaf !== null;
+  }
+
+  get member(): StreamId {
+    return idOf(this.leaf!.k, this.pos);
+  }
+
+  get value(): V {
+    return this.leaf!.v[this.pos];
+  }
+
+  next(): void {
+    const l = this.leaf!;
+    if (++this.pos >= l.v.length) {
+      this.leaf = l.next;
+      this.pos = 0;
+    }
+  }
+
+  prev(): void {
+    if (--this.pos < 0) {
+      const l = this.leaf!.prev;
+      this.leaf = l;
+      this.pos = l === null ? 0 : l.v.length - 1;
+    }
+  }
+}
 
 export class IdIndex<V> {
-  private tree = new ZTree();
-  readonly map = new Map<StreamId, V>();
-  private lastKey: StreamId | undefined = undefined;
+  private root: Node<V>;
+  /** Levels of inner nodes above the leaves (0: the root is a leaf). */
+  private height = 0;
+  private head: Leaf<V>;
+  private tail: Leaf<V>;
+  private count = 0;
+  /** The inner nodes and child indexes of the last descent. */
+  private pathN: Inner<V>[] = [];
+  private pathI: number[] = [];
+
+  constructor() {
+    const l = new Leaf<V>();
+    this.root = this.head = this.tail = l;
+  }
 
   get size(): number {
-    return this.map.size;
+    return this.count;
+  }
+
+  /** The leaf that holds (or would hold) key (a, b, c), recording the path to it. */
+  private descend(a: number, b: number, c: number): Leaf<V> {
+    let node = this.root;
+    const h = this.height;
+    for (let lv = 0; lv < h; lv++) {
+      const inner = node as Inner<V>;
+      const i = childFor(inner, a, b, c);
+      this.pathN[lv] = inner;
+      this.pathI[lv] = i;
+      node = inner.c[i];
+    }
+    return node as Leaf<V>;
+  }
+
+  /** True when (a, b, c) is above every key (or the index is empty). */
+  private afterLast(a: number, b: number, c: number): boolean {
+    const t = this.tail;
+    const n = t.v.length;
+    if (n === 0) return true;
+    const k = t.k, p = 3 * (n - 1);
+    const x = k[p];
+    if (x !== a) return x < a;
+    const y = k[p + 1];
+    return y !== b ? y < b : k[p + 2] < c;
   }
 
   get(id: StreamId): V | undefined {
-    return this.map.get(id);
+    split(id);
+    const a = ka, b = kb, c = kc;
+    if (this.afterLast(a, b, c)) return undefined;
+    const leaf = this.descend(a, b, c);
+    const pos = lowerBound(leaf, a, b, c);
+    return pos < leaf.v.length && eqAt(leaf.k, pos, a, b, c) ? leaf.v[pos] : undefined;
   }
 
   has(id: StreamId): boolean {
-    return this.map.has(id);
+    split(id);
+    const a = ka, b = kb, c = kc;
+    if (this.afterLast(a, b, c)) return false;
+    const leaf = this.descend(a, b, c);
+    const pos = lowerBound(leaf, a, b, c);
+    return pos < leaf.v.length && eqAt(leaf.k, pos, a, b, c);
   }
 
   /** Adds or replaces the value of `id`. */
   set(id: StreamId, v: V): void {
-    const m = this.map;
-    if (!m.has(id)) {
-      this.tree.insert(id, 0);
-      if (this.lastKey === undefined || id > this.lastKey) this.lastKey = id;
+    split(id);
+    const a = ka, b = kb, c = kc;
+    const t = this.tail;
+    if (t.v.length < LEAF_MAX && this.afterLast(a, b, c)) {
+      // Appending (deliveries come in ID order): straight into the last leaf.
+      t.k.push(a, b, c);
+      t.v.push(v);
+      this.count++;
+      return;
     }
-    m.set(id, v);
+    const leaf = this.descend(a, b, c);
+    const pos = lowerBound(leaf, a, b, c);
+    if (pos < leaf.v.length && eqAt(leaf.k, pos, a, b, c)) {
+      leaf.v[pos] = v;
+      return;
+    }
+    leafInsert(leaf, pos, v, a, b, c);
+    this.count++;
+    if (leaf.v.length > LEAF_MAX) this.splitLeaf(leaf, pos);
   }
 
   /** Removes `id`; true when it was present. */
   delete(id: StreamId): boolean {
-    if (!this.map.delete(id)) return false;
-    this.tree.delete(id, 0);
-    if (id === this.lastKey) this.lastKey = this.map.size === 0 ? undefined : this.tree.at(this.size - 1).member;
-    return true;
+    return this.take(id) !== undefined;
+  }
+
+  /** Removes `id` and returns its value (undefined when absent; values are never undefined). */
+  take(id: StreamId): V | undefined {
+    split(id);
+    const a = ka, b = kb, c = kc;
+    const h = this.head;
+    if (h.v.length > LEAF_MIN && eqAt(h.k, 0, a, b, c)) {
+      // Acknowledging the oldest pending entry (the usual order).
+      const v = h.v[0];
+      leafRemove(h, 0);
+      this.count--;
+      return v;
+    }
+    const leaf = this.descend(a, b, c);
+    const pos = lowerBound(leaf, a, b, c);
+    if (pos >= leaf.v.length || !eqAt(leaf.k, pos, a, b, c)) return undefined;
+    const v = leaf.v[pos];
+    leafRemove(leaf, pos);
+    this.count--;
+    if (this.height > 0 && leaf.v.length < LEAF_MIN) this.fixLeaf(leaf);
+    return v;
   }
 
   /** The smallest ID, or undefined when empty. */
   first(): StreamId | undefined {
-    return this.map.size === 0 ? undefined : this.tree.at(0).member;
+    return this.count === 0 ? undefined : idOf(this.head.k, 0);
   }
 
   /** The largest ID, or undefined when empty. */
   last(): StreamId | undefined {
-    return this.lastKey;
-  }
-
-  /** Number of IDs below `id`. */
-  rankBelow(id: StreamId): number {
-    return this.tree.countWhile((_s, m) => m < id);
+    const t = this.tail;
+    return this.count === 0 ? undefined : idOf(t.k, t.v.length - 1);
   }
 
   /** A cursor on the first ID ≥ `id` (invalid when none). */
-  seekGE(id: StreamId): TreeCursor {
-    return this.tree.at(this.rankBelow(id));
+  seekGE(id: StreamId): IdCursor<V> {
+    split(id);
+    const a = ka, b = kb, c = kc;
+    const leaf = this.descend(a, b, c);
+    const pos = lowerBound(leaf, a, b, c);
+    if (pos < leaf.v.length) return new IdCursor(leaf, pos);
+    return new IdCursor(leaf.next, 0);
   }
 
   /** A cursor on the last ID ≤ `id` (invalid when none). */
-  seekLE(id: StreamId): TreeCursor {
-    return this.tree.at(this.tree.countWhile((_s, m) => m <= id) - 1);
+  seekLE(id: StreamId): IdCursor<V> {
+    split(id);
+    const a = ka, b = kb, c = kc;
+    const leaf = this.descend(a, b, c);
+    let pos = lowerBound(leaf, a, b, c);
+    if (!(pos < leaf.v.length && eqAt(leaf.k, pos, a, b, c))) pos--;
+    if (pos >= 0) return new IdCursor(leaf, pos);
+    const p = leaf.prev;
+    return new IdCursor(p, p === null ? 0 : p.v.length - 1);
   }
 
   /** Number of IDs in [lo, hi]. */
   countRange(lo: StreamId, hi: StreamId): number {
-    if (lo > hi) return 0;
-    return this.tree.countWhile((_s, m) => m <= hi) - this.rankBelow(lo);
+    let n = 0;
+    for (const cur = this.seekGE(lo); cur.valid && cur.member <= hi; cur.next()) n++;
+    return n;
   }
 
   /** IDs in [lo, hi] in order (at most `count` when > 0). */
@@ -90,7 +371,128 @@ export class IdIndex<V> {
 
   /** Every (id, value) in ID order. */
   forEach(fn: (id: StreamId, v: V) => void): void {
-    const m = this.map;
-    this.tree.forEach((id) => fn(id, m.get(id)!));
+    for (let l: Leaf<V> | null = this.head; l !== null; l = l.next) {
+      for (let j = 0; j < l.v.length; j++) fn(idOf(l.k, j), l.v[j]);
+    }
+  }
+
+  // ---- structure --------------------------------------------------------------------------------------
+
+  private splitLeaf(leaf: Leaf<V>, pos: number): void {
+    const len = leaf.v.length;
+    let cut = len >> 1;
+    if (pos === len - 1 && leaf.next === null) cut = len - 1;
+    else if (pos === 0 && leaf.prev === null) cut = 1;
+    const right = new Leaf<V>();
+    right.k = leaf.k.splice(3 * cut);
+    right.v = leaf.v.splice(cut);
+    right.next = leaf.next;
+    right.prev = leaf;
+    if (leaf.next) leaf.next.prev = right;
+    else this.tail = right;
+    leaf.next = right;
+    this.addSibling(this.height - 1, right, right.k[0], right.k[1], right.k[2]);
+  }
+
+  /**
+   * Puts `right` (split from the child at pathI[lv] of pathN[lv]) just after that child, with
+   * separator (a, b, c); grows a new root when the split node was the root (lv = −1).
+   */
+  private addSibling(lv: number, right: Node<V>, a: number, b: number, c: number): void {
+    if (lv < 0) {
+      this.root = new Inner<V>([0, 0, 0, a, b, c], [this.root, right]);
+      this.height++;
+      return;
+    }
+    const p = this.pathN[lv];
+    const i = this.pathI[lv] + 1;
+    p.c.splice(i, 0, right);
+    p.k.splice(3 * i, 0, a, b, c);
+    if (p.c.length > INNER_MAX) {
+      const cut = p.c.length >> 1;
+      const r = new Inner<V>(p.k.splice(3 * cut), p.c.splice(cut));
+      this.addSibling(lv - 1, r, r.k[0], r.k[1], r.k[2]);
+    }
+  }
+
+  /** Removes an empty leaf or merges an underfull one with a sibling under the same parent. */
+  private fixLeaf(leaf: Leaf<V>): void {
+    const lv = this.height - 1;
+    const p = this.pathN[lv];
+    const i = this.pathI[lv];
+    if (leaf.v.length === 0) {
+      this.unlinkLeaf(leaf);
+      this.removeChild(lv, i);
+      return;
+    }
+    if (i + 1 < p.c.length) {
+      const r = p.c[i + 1] as Leaf<V>;
+      if (r.v.length + leaf.v.length <= LEAF_MAX) {
+        for (let j = 0; j < r.v.length; j++) leaf.v.push(r.v[j]);
+        for (let j = 0; j < r.k.length; j++) leaf.k.push(r.k[j]);
+        this.unlinkLeaf(r);
+        this.removeChild(lv, i + 1);
+      }
+    } else if (i > 0) {
+      const l = p.c[i - 1] as Leaf<V>;
+      if (l.v.length + leaf.v.length <= LEAF_MAX) {
+        for (let j = 0; j < leaf.v.length; j++) l.v.push(leaf.v[j]);
+        for (let j = 0; j < leaf.k.length; j++) l.k.push(leaf.k[j]);
+        this.unlinkLeaf(leaf);
+        this.removeChild(lv, i);
+      }
+    }
+  }
+
+  private unlinkLeaf(l: Leaf<V>): void {
+    if (l.prev) l.prev.next = l.next;
+    else this.head = l.next!;
+    if (l.next) l.next.prev = l.prev;
+    else this.tail = l.prev!;
+    l.prev = l.next = null;
+  }
+
+  /** Removes child `i` of pathN[lv] (its entries are gone or moved), then fixes that node. */
+  private removeChild(lv: number, i: number): void {
+    const p = this.pathN[lv];
+    p.c.splice(i, 1);
+    p.k.splice(3 * i, 3);
+    if (lv === 0) {
+      // The root: collapse while it has a single child.
+      while (this.height > 0 && (this.root as Inner<V>).c.length === 1) {
+        this.root = (this.root as Inner<V>).c[0];
+        this.height--;
+      }
+      return;
+    }
+    if (p.c.length >= INNER_MIN) return;
+    const gp = this.pathN[lv - 1];
+    const gi = this.pathI[lv - 1];
+    if (p.c.length === 0) {
+      this.removeChild(lv - 1, gi);
+      return;
+    }
+    if (gi + 1 < gp.c.length) {
+      const r = gp.c[gi + 1] as Inner<V>;
+      if (r.c.length + p.c.length <= INNER_MAX) {
+        this.mergeInner(p, r, gp.k, gi + 1);
+        this.removeChild(lv - 1, gi + 1);
+      }
+    } else if (gi > 0) {
+      const l = gp.c[gi - 1] as Inner<V>;
+      if (l.c.length + p.c.length <= INNER_MAX) {
+        this.mergeInner(l, p, gp.k, gi);
+        this.removeChild(lv - 1, gi);
+      }
+    }
+  }
+
+  /** Appends the children of `r` to `l`; `r`'s separator is entry `ri` of `sep` (their parent's). */
+  private mergeInner(l: Inner<V>, r: Inner<V>, sep: number[], ri: number): void {
+    for (let j = 0; j < r.c.length; j++) {
+      l.c.push(r.c[j]);
+      if (j === 0) l.k.push(sep[3 * ri], sep[3 * ri + 1], sep[3 * ri + 2]);
+      else l.k.push(r.k[3 * j], r.k[3 * j + 1], r.k[3 * j + 2]);
+    }
   }
 }
