@@ -106,7 +106,7 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: bo
     if ((flags & GT) !== 0 && (current === undefined || when <= current)) return c.addInt(0);
     if ((flags & LT) !== 0 && current !== undefined && when >= current) return c.addInt(0);
   }
-  if (when <= now && !server.expiryReadOnly) {
+  if (when <= now && !server.expiryReadOnly && !server.loading) {
     db.delete(key);
     server.dirty++;
     // Replicated as an explicit DEL (UNLINK with lazyfree-lazy-expire), as Redis does.

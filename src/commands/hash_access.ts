@@ -110,7 +110,7 @@ export function readField(c: Client, key: string, h: Hash, field: string, flags:
   const s = c.server;
   if (h.mayHaveTtls) {
     const t = h.expireAtPos(pos);
-    if (t !== 0 && t < s.clock.now()) return expireOnAccess(c, key, h, pos, flags);
+    if (t !== 0 && t < s.clock.now() && !s.loading) return expireOnAccess(c, key, h, pos, flags);
   }
   found.value = h.valueAt(pos);
   return GETF_OK;

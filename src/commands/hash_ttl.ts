@@ -82,7 +82,7 @@ export function setFieldExpire(c: Client, key: string, h: Hash, field: string, w
     return SETEX_NO_CONDITION;
   }
   const s = c.server;
-  if (when <= s.clock.now() && !s.expiryReadOnly) {
+  if (when <= s.clock.now() && !s.expiryReadOnly && !s.loading) {
     deleteExpiredField(s, c.db, key, h, pos);
     return SETEX_DELETED;
   }

@@ -276,7 +276,7 @@ function getex(c: Client, argv: string[]): void {
   c.addBulk(v);
   const s = c.server;
   if (
-    args.flags & (EXAT | PXAT) && expireMs !== null && expireMs <= s.clock.now() && !s.expiryReadOnly
+    args.flags & (EXAT | PXAT) && expireMs !== null && expireMs <= s.clock.now() && !s.expiryReadOnly && !s.loading
   ) {
     // An absolute time already in the past deletes the key right away.
     db.delete(key);

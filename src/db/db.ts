@@ -19,6 +19,8 @@ export interface DbHooks {
   keyExpired(db: Db, key: string): void;
   /** True when this server must not delete expired keys itself (a replica). */
   readonly expiryReadOnly: boolean;
+  /** Loading the dataset (AOF replay): nothing counts as expired, as in Redis's keyIsExpired. */
+  readonly loading: boolean;
   /** True while CLIENT PAUSE holds writes: expired keys read as missing but are not deleted. */
   expiryPaused(): boolean;
   /** False while a CLIENT NO-TOUCH client runs a command: lookups leave the access clock alone. */
@@ -95,13 +97,13 @@ export class Db {
   /** True when `key` has a TTL that is already past (without deleting it). */
   isExpired(key: string): boolean {
     const when = this.expires.get(key);
-    return when !== undefined && when < this.hooks.now();
+    return when !== undefined && when < this.hooks.now() && !this.hooks.loading;
   }
 
   /** Deletes `key` if it is logically expired; returns true when it is (deleted or, on a replica, hidden). */
   expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when >= this.hooks.now()) return false;
+    if (when === undefined || when >= this.hooks.now() || this.hooks.loading) return false;
     if (!this.hooks.expiryReadOnly && !this.hooks.expiryPaused()) this.hooks.keyExpired(this, key);
     return true;
   }

@@ -148,7 +148,7 @@ export function deleteExpiredField(server: Server, db: Db, key: string, h: Hash,
  * replica keeps everything.
  */
 export function expireAllDueFields(server: Server, db: Db, key: string, h: Hash): boolean {
-  if (server.expiryReadOnly) return false;
+  if (server.expiryReadOnly || server.loading) return false;
   const now = server.clock.now();
   const min = h.minExpire();
   if (min === 0 || min >= now) return false;

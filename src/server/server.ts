@@ -150,7 +150,7 @@ export class Server implements DbHooks {
     db.delete(key);
     this.stats.expiredKeys++;
     this.notify("x", "expired", key, db.id);
-    this.propagate(db.id, ["DEL", key]);
+    this.propagate(db.id, [this.config.bool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key]);
   }
 
   // ---- events ---------------------------------------------------------------------------------
