@@ -119,17 +119,7 @@ export function recordEvents(srv: RunningServer): string[] {
   return events;
 }
 
-/** A small deterministic PRNG (mulberry32) returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from "../helpers/prng.ts";
 
 /** A random integer in [0, n). */
 export function randInt(rnd: () => number, n: number): number {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startServer } from "../../src/mod.ts";
-import { RawClient } from "../helpers/resp.ts";
+import { encodeCommand, RawClient } from "../helpers/resp.ts";
 import { ChildServer } from "../helpers/server.ts";
 import { haveRedis, Oracle } from "../helpers/oracle.ts";
 import { setRdbTargetVersion } from "../../src/persist/persistence.ts";
@@ -28,6 +28,16 @@ async function digest(port: number): Promise<string> {
   } finally {
     c.close();
   }
+}
+
+/** An AOF directory whose manifest lists one incr file holding `text`. */
+function writeIncrOnly(dir: string, text: string): void {
+  Deno.mkdirSync(`${dir}/appendonlydir`, { recursive: true });
+  Deno.writeTextFileSync(
+    `${dir}/appendonlydir/appendonly.aof.manifest`,
+    "file appendonly.aof.1.incr.aof seq 1 type i\n",
+  );
+  Deno.writeTextFileSync(`${dir}/appendonlydir/appendonly.aof.1.incr.aof`, text);
 }
 
 function manifest(dir: string): string {
@@ -272,15 +282,7 @@ Deno.test("AOF: a truncated last file is repaired with aof-load-truncated yes, r
 
 Deno.test("AOF: startup log lines and exit on a corrupted file (child process)", async () => {
   const dir = tmpDir();
-  Deno.mkdirSync(`${dir}/appendonlydir`);
-  Deno.writeTextFileSync(
-    `${dir}/appendonlydir/appendonly.aof.manifest`,
-    "file appendonly.aof.1.incr.aof seq 1 type i\n",
-  );
-  Deno.writeTextFileSync(
-    `${dir}/appendonlydir/appendonly.aof.1.incr.aof`,
-    "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n!junk\r\n",
-  );
+  writeIncrOnly(dir, "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n!junk\r\n");
   const s = await ChildServer.spawn(["--appendonly", "yes", "--dir", dir], { waitFor: null });
   const st = await s.status();
   assert.equal(st.code, 1);
@@ -369,14 +371,9 @@ Deno.test("AOF: aof-timestamp-enabled writes #TS annotations that loading skips"
 
 Deno.test("AOF: clients get LOADING while a big AOF loads (INFO loading:1)", async () => {
   const dir = tmpDir();
-  Deno.mkdirSync(`${dir}/appendonlydir`);
-  Deno.writeTextFileSync(
-    `${dir}/appendonlydir/appendonly.aof.manifest`,
-    "file appendonly.aof.1.incr.aof seq 1 type i\n",
-  );
   let body = "";
   for (let i = 0; i < 400; i++) body += `*3\r\n$3\r\nSET\r\n$${String(i).length}\r\n${i}\r\n$1\r\nv\r\n`;
-  Deno.writeTextFileSync(`${dir}/appendonlydir/appendonly.aof.1.incr.aof`, body);
+  writeIncrOnly(dir, body);
   const s = await ChildServer.spawn(["--appendonly", "yes", "--dir", dir, "--key-load-delay", "5000"], {
     waitFor: "Server initialized",
   });
@@ -540,11 +537,6 @@ Deno.test({
 
 Deno.test("AOF: nothing expires while loading (a TTL already past, then PERSIST, keeps the key as it was)", async () => {
   const dir = tmpDir();
-  Deno.mkdirSync(`${dir}/appendonlydir`);
-  Deno.writeTextFileSync(
-    `${dir}/appendonlydir/appendonly.aof.manifest`,
-    "file appendonly.aof.1.incr.aof seq 1 type i\n",
-  );
   const past = String(Date.now() - 60_000);
   const cmds = [
     ["SELECT", "0"],
@@ -559,10 +551,7 @@ Deno.test("AOF: nothing expires while loading (a TTL already past, then PERSIST,
     ["HPERSIST", "h", "FIELDS", "1", "f"],
     ["SET", "gone", "v", "PXAT", past],
   ];
-  Deno.writeTextFileSync(
-    `${dir}/appendonlydir/appendonly.aof.1.incr.aof`,
-    cmds.map((a) => `*${a.length}\r\n` + a.map((x) => `$${x.length}\r\n${x}\r\n`).join("")).join(""),
-  );
+  writeIncrOnly(dir, cmds.map((a) => encodeCommand(a)).join(""));
   const srv = await startServer({ config: aofConfig(dir) });
   const c = await RawClient.connect(srv.port);
   try {

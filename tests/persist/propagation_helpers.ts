@@ -277,17 +277,8 @@ export async function replayOps(port: number, ops: Op[]): Promise<string[]> {
   return errors;
 }
 
-/** A small seeded PRNG (mulberry32), so a failing workload can be reproduced from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../helpers/prng.ts";
+export { prng };
 
 /** One unit of a workload: commands sent in order, or a pause (ms) so 1 ms TTLs pass. */
 export type Action = string[][] | number;

@@ -7,17 +7,7 @@
  * (Our XREADGROUP creates its consumer even when nothing is served, as 7.2+ does.)
  */
 import { assertSameReplies, differential, type Script } from "../helpers/oracle.ts";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from "../helpers/prng.ts";
 
 function script(seed: number, steps: number): Script {
   const r = rng(seed);

@@ -1,0 +1,16 @@
+/**
+ * Test helper: a small seeded PRNG (mulberry32) returning floats in [0, 1), so a randomized test's
+ * failing sequence can be reproduced from its seed.
+ */
+
+/** A deterministic generator for `seed`. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
