@@ -139,12 +139,14 @@ function xadd(c: Client, argv: string[]): void {
   srv.notify("t", "xadd", key, c.db.id);
   srv.dirty++;
   const t = a.trim;
+  // What gets replicated (only built when something records propagation: AOF, replicas).
+  const propagating = srv.propagateHooks.length !== 0;
   if (t !== null) {
     if (s.trim(t) !== 0) srv.notify("t", "xtrim", key, c.db.id);
-    if (t.approx) rewriteApproxTrim(c, s, t, a.trimArgIdx);
+    if (t.approx && propagating) rewriteApproxTrim(c, s, t, a.trimArgIdx);
   }
   // The generated ID is what gets replicated.
-  if (given === null || !given.seqGiven) {
+  if (propagating && (given === null || !given.seqGiven)) {
     const out = c.argv.slice();
     out[a.idIdx] = idText;
     c.argv = out;

@@ -76,6 +76,7 @@ export function propagateXclaim(c: Client, key: string, groupName: string, g: Gr
 
 /** streamPropagateGroupID: XGROUP SETID key group <last ID> ENTRIESREAD <entries read>. */
 export function propagateGroupId(c: Client, key: string, groupName: string, g: Group): void {
+  if (c.server.propagateHooks.length === 0) return; // nothing records it (no AOF): skip building it
   c.server.propagate(c.db.id, [
     "XGROUP",
     "SETID",

@@ -11,11 +11,7 @@ const encoder = new TextEncoder();
 /** Decodes `bytes[start, end)` as a binary string (one char per byte). */
 export function bytesToStr(bytes: Uint8Array, start = 0, end = bytes.length): string {
   const len = end - start;
-  if (len <= 12) {
-    let s = "";
-    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-    return s;
-  }
+  if (len <= 12) return shortStr(bytes, start, len);
   if (bytes.buffer !== lastAb || bytes.byteOffset !== 0) {
     if (bytes.byteOffset !== 0) {
       return (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as Latin1).latin1Slice(
@@ -27,6 +23,79 @@ export function bytesToStr(bytes: Uint8Array, start = 0, end = bytes.length): st
     lastBuf = Buffer.from(bytes.buffer) as unknown as Latin1;
   }
   return lastBuf!.latin1Slice(start, end);
+}
+
+/**
+ * Short strings in one call with the bytes as arguments: 2–4× faster than appending char by char (and
+ * no intermediate strings), which matters because most keys, fields and numbers are short.
+ */
+function shortStr(b: Uint8Array, i: number, len: number): string {
+  switch (len) {
+    case 0:
+      return "";
+    case 1:
+      return String.fromCharCode(b[i]);
+    case 2:
+      return String.fromCharCode(b[i], b[i + 1]);
+    case 3:
+      return String.fromCharCode(b[i], b[i + 1], b[i + 2]);
+    case 4:
+      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]);
+    case 5:
+      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4]);
+    case 6:
+      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5]);
+    case 7:
+      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6]);
+    case 8:
+      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
+    case 9:
+      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8]);
+    case 10:
+      return String.fromCharCode(
+        b[i],
+        b[i + 1],
+        b[i + 2],
+        b[i + 3],
+        b[i + 4],
+        b[i + 5],
+        b[i + 6],
+        b[i + 7],
+        b[i + 8],
+        b[i + 9],
+      );
+    case 11:
+      return String.fromCharCode(
+        b[i],
+        b[i + 1],
+        b[i + 2],
+        b[i + 3],
+        b[i + 4],
+        b[i + 5],
+        b[i + 6],
+        b[i + 7],
+        b[i + 8],
+        b[i + 9],
+        b[i + 10],
+      );
+    case 12:
+      return String.fromCharCode(
+        b[i],
+        b[i + 1],
+        b[i + 2],
+        b[i + 3],
+        b[i + 4],
+        b[i + 5],
+        b[i + 6],
+        b[i + 7],
+        b[i + 8],
+        b[i + 9],
+        b[i + 10],
+        b[i + 11],
+      );
+    default:
+      throw new RangeError("shortStr: length over 12");
+  }
 }
 
 interface Latin1 {

@@ -3,9 +3,10 @@
  * (last generated ID, max deleted ID, entries added, recorded first ID) and its consumer groups with
  * their pending entries lists (PEL) and consumers.
  *
- * Entries are an EntryLog: blocks shaped like Redis's listpack nodes (up to `stream-node-max-entries`
- * each), so approximate (`~`) trimming, which removes whole nodes only, trims exactly as Redis does.
- * PELs are IdIndex B+trees (O(log n) per item). Everything here is pure data: no RESP, no keyspace.
+ * Entries are an EntryLog: blocks that are Redis's listpack nodes (closed at `stream-node-max-bytes`
+ * / `stream-node-max-entries` as streamAppendItem closes them, packed into flat strings once closed),
+ * so approximate (`~`) trimming, which removes whole nodes only, trims exactly as Redis does. PELs are
+ * IdIndex B+trees (O(log n) per item). Everything here is pure data: no RESP, no keyspace.
  */
 import type { RObject } from "./value.ts";
 import { IdIndex } from "./stream_index.ts";

@@ -70,11 +70,13 @@ export function sameFields(f: readonly string[], master: readonly string[]): boo
   return true;
 }
 
-/** Listpack bytes of one entry (flags, ms and seq deltas, fields unless SAMEFIELDS, values, lp-count). */
-function entryBytes(id: StreamId, master: StreamId, f: readonly string[], same: boolean): number {
+/**
+ * Listpack bytes of one entry: flags, the ms and seq deltas (`idBytes`, their two integers), fields
+ * unless SAMEFIELDS, values, lp-count.
+ */
+function entryBytes(idBytes: number, f: readonly string[], same: boolean): number {
   const nf = f.length >> 1;
-  let sz = 2 + deltaBytes(u32(id, 0) - u32(master, 0), u32(id, 4) - u32(master, 4)) +
-    deltaBytes(u32(id, 8) - u32(master, 8), u32(id, 12) - u32(master, 12));
+  let sz = 2 + idBytes;
   for (let j = 1; j < f.length; j += 2) sz += lpEntryBytes(f[j]);
   if (same) return sz + lpIntBytes(nf + 3);
   sz += lpIntBytes(nf);
@@ -162,6 +164,11 @@ export class Block {
   /** The master ID (the first entry's, deleted or not) and the last entry's ID. */
   first: StreamId = "";
   last: StreamId = "";
+  /** The master ID's 32-bit words (for the entries' ID deltas). */
+  m0 = 0;
+  m1 = 0;
+  m2 = 0;
+  m3 = 0;
   /** Deleted flags by entry (1 = deleted), null while none is. */
   dead: number[] | null = null;
   /** Open form: IDs and field/value lists (null once packed). */
@@ -170,6 +177,8 @@ export class Block {
   /** Packed form: REC-char records (ID + data offset) and the entries' data. */
   idx = "";
   data = "";
+  /** Where the next packed lookup probably lands (checked, never trusted). */
+  private hint = 0;
 
   /** A new open block holding one entry. */
   static start(id: StreamId, fields: string[]): Block {
@@ -177,11 +186,12 @@ export class Block {
     const master = new Array<string>(fields.length >> 1);
     for (let j = 0; j < master.length; j++) master[j] = fields[2 * j];
     b.master = master;
-    b.first = b.last = id;
+    b.setFirst(id);
+    b.last = id;
     b.oIds!.push(id);
     b.oFields!.push(fields);
     b.n = b.live = 1;
-    b.lpBytes = LP_EMPTY + masterBytes(1, 0, master) + entryBytes(id, id, fields, true);
+    b.lpBytes = LP_EMPTY + masterBytes(1, 0, master) + entryBytes(4, fields, true);
     return b;
   }
 
@@ -202,7 +212,7 @@ export class Block {
     b.oIds = ids;
     b.oFields = fields;
     b.n = ids.length;
-    b.first = ids[0];
+    b.setFirst(ids[0]);
     b.last = ids[ids.length - 1];
     let live = 0;
     for (let i = 0; i < deleted.length; i++) {
@@ -218,6 +228,14 @@ export class Block {
     return b;
   }
 
+  private setFirst(id: StreamId): void {
+    this.first = id;
+    this.m0 = u32(id, 0);
+    this.m1 = u32(id, 4);
+    this.m2 = u32(id, 8);
+    this.m3 = u32(id, 12);
+  }
+
   get packed(): boolean {
     return this.oIds === null;
   }
@@ -227,7 +245,9 @@ export class Block {
     if (this.oIds === null) this.unpack();
     const same = sameFields(fields, this.master);
     const live = this.live;
-    this.lpBytes += lpIntBytes(live + 1) - lpIntBytes(live) + entryBytes(id, this.first, fields, same);
+    const idBytes = deltaBytes(u32(id, 0) - this.m0, u32(id, 4) - this.m1) +
+      deltaBytes(u32(id, 8) - this.m2, u32(id, 12) - this.m3);
+    this.lpBytes += lpIntBytes(live + 1) - lpIntBytes(live) + entryBytes(idBytes, fields, same);
     this.oIds!.push(id);
     this.oFields!.push(fields);
     if (this.dead !== null) this.dead.push(0);
@@ -312,11 +332,18 @@ export class Block {
       return lo;
     }
     const s = this.idx;
+    // Sequential readers (a consumer group catching up) seek just past the previous answer.
+    const h = this.hint;
+    if (h < hi && !recLess(s, h * REC, id) && (h === 0 || recLess(s, (h - 1) * REC, id))) {
+      this.hint = h + 1;
+      return h;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (recLess(s, mid * REC, id)) lo = mid + 1;
       else hi = mid;
     }
+    this.hint = lo + 1;
     return lo;
   }
 
@@ -405,7 +432,7 @@ export class Block {
     b.live = this.live;
     b.lpBytes = this.lpBytes;
     b.master = this.master;
-    b.first = this.first;
+    b.setFirst(this.first);
     b.last = this.last;
     b.dead = this.dead === null ? null : this.dead.slice();
     b.oIds = this.oIds === null ? null : this.oIds.slice();
@@ -489,6 +516,8 @@ export class EntryCursor {
 export class EntryLog {
   blocks: Block[] = [];
   size = 0;
+  /** The block of the last binary search (checked, never trusted). */
+  private hint = 0;
 
   /**
    * Appends an entry whose ID is above every other one, to the last block unless it is full for
@@ -518,6 +547,12 @@ export class EntryLog {
     let lo = 0;
     let hi = bl.length - 1;
     if (hi >= 0 && bl[hi].first <= id) return hi;
+    // Sequential readers stay in the block of their previous seek, or move to the next one.
+    const h = this.hint;
+    if (h < hi && bl[h].first <= id) {
+      if (id < bl[h + 1].first) return h;
+      if (h + 1 === hi || id < bl[h + 2].first) return (this.hint = h + 1);
+    }
     let ans = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
@@ -526,6 +561,7 @@ export class EntryLog {
         lo = mid + 1;
       } else hi = mid - 1;
     }
+    if (ans >= 0) this.hint = ans;
     return ans;
   }
 
