@@ -57,8 +57,15 @@ export class Keyspace extends DenseDict<Value> {
     return true;
   }
 
+  /**
+   * Told when a deletion moves the last key into the hole at `hole` (a running snapshot walks the live
+   * key list and must know when a key it already saved moves into the part it has not reached).
+   */
+  onMove: ((hole: number, from: number, key: string) => void) | null = null;
+
   override removeAt(i: number, key: string): void {
     const last = this.keys.length - 1;
+    if (i !== last && this.onMove !== null) this.onMove(i, last, this.keys[last]);
     if (i !== last) this.lru[i] = this.lru[last];
     this.lru.pop();
     super.removeAt(i, key);

@@ -1,8 +1,9 @@
 /**
  * Point-in-time snapshots without fork (DESIGN.md §5), used by BGSAVE and `save` points.
  *
- * At the start the key list of every database is frozen (an array of key references, no values).
- * A walk serializes those keys in slices of about 1 ms per event-loop tick. Before a write command
+ * A walk serializes the keys present at the start in slices of about 1 ms per event-loop tick, going
+ * over each live key list from its end down (nothing is copied at the start: copying a million-key
+ * array alone stalled clients for 30+ ms; see DbWalk.pos for why no key is missed). Before a write command
  * runs, `beforeWrite` serializes the old value of each of its keys the walk has not reached
  * (copy-before-write); keys created after the start are remembered as "born" and never saved.
  * Writes whose keys cannot be known in advance (FLUSHALL, SWAPDB, cross-db COPY, keyless writes,
@@ -14,6 +15,8 @@
  * appends the CRC, fsyncs and renames the file atomically.
  */
 import type { Server } from "../server/server.ts";
+import type { Keyspace } from "../db/db.ts";
+import { setImmediate } from "node:timers";
 import type { Client } from "../server/client.ts";
 import type { Command } from "../commands/table.ts";
 import { extractKeys } from "../commands/keys_extract.ts";
@@ -64,10 +67,22 @@ class KeySet {
 
 interface DbWalk {
   id: number;
-  keys: string[];
+  /** Keys in the database when the snapshot started (RESIZEDB, progress). */
+  total: number;
+  /**
+   * Next slot to visit, walking the live keyspace from its end down to 0 (no copy of the key list).
+   * A deletion fills its hole with the last key: that key was either visited already (a repeat,
+   * skipped by `done`) or is moved within the part still to visit, so no key of the start is missed.
+   */
   pos: number;
-  /** Keys already saved (by the walk or before a write). */
+  /**
+   * Keys below `pos` that are already saved: by a write before the walk reached them, or moved down
+   * from the visited part by a deletion (Keyspace.onMove). Keys the walk saves itself need no entry
+   * (they stay at or above `pos`), so this set stays small.
+   */
   done: KeySet;
+  /** The keyspace whose onMove listener this walk installed. */
+  dict: Keyspace;
   /** Keys created after the snapshot started. */
   born: KeySet;
   /** SELECTDB/RESIZEDB written. */
@@ -114,13 +129,20 @@ export class Snapshot {
   ) {
     this.walks = server.dbs.map((db) => ({
       id: db.id,
-      keys: db.dict.keys.slice(),
-      pos: 0,
-      done: new KeySet(db.dict.keys.length),
-      born: new KeySet(db.dict.keys.length),
+      total: db.dict.keys.length,
+      pos: db.dict.keys.length,
+      done: new KeySet(1024),
+      born: new KeySet(1024),
       announced: false,
+      dict: db.dict,
     }));
-    this.keysTotal = this.walks.reduce((n, w) => n + w.keys.length, 0);
+    for (const w of this.walks) {
+      if (w.total === 0) continue;
+      w.dict.onMove = (hole, from, key) => {
+        if (hole < w.pos && from >= w.pos) w.done.add(key);
+      };
+    }
+    this.keysTotal = this.walks.reduce((n, w) => n + w.total, 0);
     this.done = new Promise((r) => this.resolveDone = r);
     const w = this.out;
     writeHeader(w, opts.version);
@@ -152,6 +174,7 @@ export class Snapshot {
   /** Stops the snapshot (SHUTDOWN, FLUSHALL in Redis kills the child): the temp file is removed. */
   abort(): void {
     this.aborted = true;
+    this.detach();
     try {
       this.child?.kill("SIGKILL");
     } catch {
@@ -160,9 +183,13 @@ export class Snapshot {
     this.wake?.();
   }
 
+  /** Removes the move listeners (walk finished or aborted). */
+  private detach(): void {
+    for (const w of this.walks) if (w.total !== 0 && w.dict.onMove !== null) w.dict.onMove = null;
+  }
+
   /** Serializes one key of walk `w` (its current value, unchanged since the start). */
   private saveKey(w: DbWalk, key: string): void {
-    w.done.add(key);
     const db = this.server.dbs[w.id];
     const i = db.dict.index.get(key);
     if (i === undefined) return; // expired and deleted meanwhile
@@ -171,8 +198,8 @@ export class Snapshot {
       writeLen(this.out, w.id);
       if (!w.announced) {
         this.out.u8(OP.RESIZEDB);
-        writeLen(this.out, w.keys.length);
-        writeLen(this.out, Math.min(w.keys.length, db.expires.keys.length));
+        writeLen(this.out, w.total);
+        writeLen(this.out, Math.min(w.total, db.expires.keys.length));
       }
       w.announced = true;
       this.current = w.id;
@@ -192,15 +219,19 @@ export class Snapshot {
   private walk(deadline: number): boolean {
     const delay = this.server.config.num("rdb-key-save-delay");
     for (const w of this.walks) {
-      while (w.pos < w.keys.length) {
+      // The live key list (no command runs during a slice, so it cannot change under us here).
+      const keys = this.server.dbs[w.id].dict.keys;
+      if (w.pos > keys.length) w.pos = keys.length; // the keyspace shrank meanwhile
+      while (w.pos > 0) {
         if (this.aborted) return true;
-        const key = w.keys[w.pos++];
+        const key = keys[--w.pos];
         if (!w.done.has(key) && !w.born.has(key)) this.saveKey(w, key);
         if (delay !== 0 && deadline !== Infinity) return false; // one key per tick (tests)
         if ((w.pos & 15) === 0 && performance.now() > deadline) return false;
       }
     }
     this.walkDone = true;
+    this.detach();
     return true;
   }
 
@@ -228,8 +259,14 @@ export class Snapshot {
     for (const k of keys) {
       const key = argv[k.pos];
       if (key === undefined || w.done.has(key) || w.born.has(key)) continue;
-      if (db.dict.index.has(key)) this.saveKey(w, key);
-      else w.born.add(key);
+      const slot = db.dict.index.get(key);
+      if (slot === undefined) w.born.add(key);
+      else if (slot < w.pos) {
+        // not reached yet: save the old value now
+        w.done.add(key);
+        this.saveKey(w, key);
+      }
+      // at or above `pos`: already saved by the walk
     }
   }
 
@@ -252,7 +289,9 @@ export class Snapshot {
         const delay = this.server.config.num("rdb-key-save-delay");
         await new Promise<void>((r) => {
           this.wake = r;
-          setTimeout(r, delay > 0 ? Math.max(1, Math.round(delay / 1000)) : 0);
+          // setImmediate: let pending I/O (clients) run, without setTimeout's ~1 ms floor per slice
+          if (delay > 0) setTimeout(r, Math.max(1, Math.round(delay / 1000)));
+          else setImmediate(r);
         });
         this.wake = null;
       }

@@ -240,3 +240,36 @@ Deno.test("kill -9 of the server during BGSAVE leaves the previous dump.rdb inta
   assert.deepEqual(Deno.readFileSync(`${dir}/dump.rdb`), before);
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("BGSAVE: random deletes, overwrites and new keys during a slow walk never change the snapshot", async () => {
+  const { prng } = await import("../helpers/prng.ts");
+  const dir = Deno.makeTempDirSync({ prefix: "persist-" });
+  await withServer(async (_srv, c) => {
+    const N = 600;
+    for (let i = 0; i < N; i += 100) {
+      const args: string[] = [];
+      for (let j = i; j < i + 100; j++) args.push(`k${j}`, `v${j}`);
+      await c.call("MSET", ...args);
+    }
+    const before = await snapshot(c, [0]);
+    await c.call("CONFIG", "SET", "rdb-key-save-delay", 100);
+    assert.equal(await c.call("BGSAVE"), "Background saving started");
+    const rnd = prng(7);
+    let ops = 0;
+    while (inProgress(await c.call("INFO", "persistence"))) {
+      // deletions move the last key into the hole: the walk over the live key list must cope
+      const k = `k${Math.floor(rnd() * N)}`;
+      const r = rnd();
+      if (r < 0.4) await c.call("DEL", k);
+      else if (r < 0.6) await c.call("SET", k, "changed");
+      else if (r < 0.8) await c.call("SET", `n${Math.floor(rnd() * N)}`, "born");
+      else await c.call("DEL", `n${Math.floor(rnd() * N)}`);
+      ops++;
+    }
+    assert.ok(ops > 50, `ops during the walk: ${ops}`);
+    await c.call("CONFIG", "SET", "rdb-key-save-delay", 0);
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
+    assert.deepEqual(await snapshot(c, [0]), before);
+  }, { config: { dir, "enable-debug-command": "yes" } });
+  Deno.removeSync(dir, { recursive: true });
+});
