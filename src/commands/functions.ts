@@ -16,6 +16,7 @@ import {
 } from "../script/functions.ts";
 import { parseNumKeys } from "./scripting.ts";
 import {
+  BUSY_EVAL,
   FCALL_BAD_NUMKEYS,
   FUNCTION_NOT_FOUND,
   LIBRARY_NOT_FOUND,
@@ -53,6 +54,9 @@ function fcall(c: Client, argv: string[], ro: boolean): void {
   );
 }
 
+/** LOAD_TIMEOUT_MS: how long a library's code may run at FUNCTION LOAD. */
+const FUNCTION_LOAD_TIMEOUT_MS = 500;
+
 function functionLoad(c: Client, argv: string[]): void {
   let replace = false;
   let i = 2;
@@ -68,7 +72,7 @@ function functionLoad(c: Client, argv: string[]): void {
     c.addError("ERR Function LOAD got too many arguments");
     return;
   }
-  const r = loadLibrary(c.server, argv[i], replace);
+  const r = loadLibrary(c.server, argv[i], replace, FUNCTION_LOAD_TIMEOUT_MS);
   if (typeof r === "string") {
     c.server.dirty++; // a data change: replicated and counted for save points
     c.addBulk(r);
@@ -189,11 +193,32 @@ function functionFlush(c: Client, argv: string[]): void {
   c.addOk();
 }
 
+function functionKill(c: Client): void {
+  if (c.server.busyScript === null) c.addError(NOTBUSY);
+  else engineOf(c.server).kill(c, false);
+}
+
 function functionStats(c: Client): void {
+  const busy = c.server.busyScript;
+  if (busy !== null && busy.isEval) {
+    c.addError(BUSY_EVAL);
+    return;
+  }
   const st = functionsOf(c.server);
   c.addMapLen(2);
   c.addBulk("running_script");
-  c.addNull();
+  const running = busy === null ? null : engineOf(c.server).runningScript();
+  if (running === null) c.addNull();
+  else {
+    c.addMapLen(3);
+    c.addBulk("name");
+    c.addBulk(running.name);
+    c.addBulk("command");
+    c.addArrayLen(running.command.length);
+    for (const a of running.command) c.addBulk(a);
+    c.addBulk("duration_ms");
+    c.addInt(running.durationMs);
+  }
   c.addBulk("engines");
   c.addMapLen(1);
   c.addBulk("LUA");
@@ -213,7 +238,6 @@ export const commands: CommandDef[] = [
   { name: "function|dump", handler: (c) => functionDump(c) },
   { name: "function|restore", handler: functionRestore },
   { name: "function|flush", handler: functionFlush },
-  // A function never runs while another client's command is processed (see scripting.ts).
-  { name: "function|kill", handler: (c) => c.addError(NOTBUSY) },
+  { name: "function|kill", handler: functionKill },
   { name: "function|stats", handler: (c) => functionStats(c) },
 ];

@@ -2,10 +2,8 @@
  * Lua scripting commands (eval.c): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT LOAD | EXISTS |
  * FLUSH | KILL. The engine, sandbox and `redis` API live in src/script/.
  *
- * Busy scripts: a script runs synchronously on the event loop, so other clients are not read while
- * it runs and can never observe -BUSY; SCRIPT KILL therefore always finds no script running
- * (-NOTBUSY). Making them work needs the engine on a worker with the keyspace reachable
- * synchronously from it, which this design (DESIGN.md §1) does not have.
+ * Busy scripts: past busy-reply-threshold a script lets the event loop serve other clients (-BUSY,
+ * SCRIPT KILL; see src/script/engine.ts).
  */
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
@@ -118,8 +116,8 @@ function scriptFlush(c: Client, argv: string[]): void {
 }
 
 function scriptKill(c: Client): void {
-  // A script never runs while another client's command is processed (see the header).
-  c.addError(NOTBUSY);
+  if (c.server.busyScript === null) c.addError(NOTBUSY);
+  else engineOf(c.server).kill(c, true);
 }
 
 export const commands: CommandDef[] = [

@@ -198,8 +198,14 @@ export class Blocking {
     this.blockEpoch++;
     if (st.timeout !== 0) {
       const delay = Math.max(0, st.timeout - this.server.clock.now());
-      st.timer = setTimeout(() => this.unblockOnTimeout(c), delay);
+      st.timer = setTimeout(() => this.timeoutFired(c, st), delay);
     }
+  }
+
+  /** A blocked client's timer: times it out, unless a busy script runs (Redis serves no timeouts then). */
+  private timeoutFired(c: Client, st: BlockState): void {
+    if (this.server.busyScript !== null) st.timer = setTimeout(() => this.timeoutFired(c, st), 10);
+    else this.unblockOnTimeout(c);
   }
 
   /** Forgets every registration of `c` (no reply). */

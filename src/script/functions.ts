@@ -170,9 +170,15 @@ function readRegistration(
 
 /**
  * FUNCTION LOAD: creates (or with `replace`, replaces) the library `code` defines. Returns the
- * library name, or an error text with its code.
+ * library name, or an error text with its code. `timeoutMs` bounds the run of the library's code
+ * (FUNCTION LOAD gives it 500 ms; restores and RDB loading none).
  */
-export function loadLibrary(server: Server, code: string, replace: boolean): string | { error: string } {
+export function loadLibrary(
+  server: Server,
+  code: string,
+  replace: boolean,
+  timeoutMs = 0,
+): string | { error: string } {
   const md = parseMetadata(code);
   if (typeof md === "string") return { error: md };
   const [engineName, name, skip] = md;
@@ -207,7 +213,7 @@ export function loadLibrary(server: Server, code: string, replace: boolean): str
     return 0;
   };
   try {
-    regError = engine.runLibrary(ref, lib.envRef);
+    regError = engine.runLibrary(ref, lib.envRef, timeoutMs);
   } finally {
     engine.registerFunctionHook = null;
     engine.release(ref);

@@ -179,6 +179,8 @@ function redisCall(engine: LuaEngine, L: LuaState, raiseErrors: boolean): number
   if ((a > 0 && argc !== a) || argc < -a) return fail("Wrong number of args calling Redis command from script");
   const denied = deniedReason(cmd, ctx);
   if (denied !== null) return fail(denied);
+  // SCRIPT_WRITE_DIRTY: once a write command ran, SCRIPT KILL / FUNCTION KILL answer UNKILLABLE.
+  if (cmd.has(F.WRITE)) engine.wrote = true;
   const fake = engine.fake;
   fake.outLen = 0;
   fake.argv = argv;

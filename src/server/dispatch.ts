@@ -96,10 +96,17 @@ function pausedFor(c: Client, cmd: Command): boolean {
  * get -BUSY. Returns true when the command was rejected.
  */
 function busyRejects(c: Client, cmd: Command, argv: string[], isEval: boolean): boolean {
-  if (cmd.has(F.ALLOW_BUSY) && (cmd.parent !== null || cmd.name !== "shutdown" || !shutdownWouldSave(argv))) {
-    return false;
+  const msg = isEval ? BUSY_EVAL : BUSY_FUNCTION;
+  if (cmd.has(F.ALLOW_BUSY)) {
+    if (cmd.parent !== null || cmd.name !== "shutdown" || !shutdownWouldSave(argv)) return false;
+    // SHUTDOWN's own refusal: a failed call rather than a rejection.
+    cmd.calls++;
+    cmd.failedCalls++;
+    c.server.stats.numCommands++;
+    c.addError(msg);
+    return true;
   }
-  reject(c, cmd, isEval ? BUSY_EVAL : BUSY_FUNCTION);
+  reject(c, cmd, msg);
   return true;
 }
 
