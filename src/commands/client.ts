@@ -256,7 +256,9 @@ function scheduleUnpause(s: Server): void {
   const fire = () => {
     if (s.pauseUntil === 0) return;
     const left = s.pauseUntil - s.clock.now();
-    if (left <= 0) s.unpause();
+    // a busy script is one atomic command: the held clients resume after it
+    if (s.busyScript !== null) pauseTimers.set(s, setTimeout(fire, 10));
+    else if (left <= 0) s.unpause();
     else pauseTimers.set(s, setTimeout(fire, left));
   };
   pauseTimers.set(s, setTimeout(fire, Math.max(0, s.pauseUntil - s.clock.now())));

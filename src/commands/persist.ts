@@ -78,8 +78,9 @@ function bgsaveCommand(c: Client, argv: string[]): void {
     }
     const server = c.server;
     const retry = () => {
-      if (persistState(server).bgsaveInProgress || aofRewriteActive(server)) setTimeout(retry, 10);
-      else bgsave(server);
+      if (persistState(server).bgsaveInProgress || aofRewriteActive(server) || server.busyScript !== null) {
+        setTimeout(retry, 10);
+      } else bgsave(server);
     };
     setTimeout(retry, 10);
     c.addStatus("Background saving scheduled");

@@ -120,7 +120,12 @@ export function installSignalHandlers(server: Server): () => void {
       }
       server.log.fromSignalHandler(`Received ${signal} scheduling shutdown...`);
       const flags = server.config.str(signal === "SIGTERM" ? "shutdown-on-sigterm" : "shutdown-on-sigint");
-      setTimeout(() => void shutdownServer(server, signalShutdownOptions(flags, signal)), 0);
+      // Like serverCron's shutdown_asap: a busy script finishes first (it is one atomic command).
+      const go = () => {
+        if (server.busyScript !== null) setTimeout(go, 10);
+        else void shutdownServer(server, signalShutdownOptions(flags, signal));
+      };
+      setTimeout(go, 0);
     };
     try {
       Deno.addSignalListener(signal, handler);
