@@ -5,6 +5,7 @@
  * Busy scripts: past busy-reply-threshold a script lets the event loop serve other clients (-BUSY,
  * SCRIPT KILL; see src/script/engine.ts).
  */
+import { replyHelp } from "./help.ts";
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
 import { engineOf, SF } from "../script/engine.ts";
@@ -120,7 +121,28 @@ function scriptKill(c: Client): void {
   else engineOf(c.server).kill(c, true);
 }
 
+/** SCRIPT HELP: Redis's text. */
+function scriptHelp(c: Client): void {
+  replyHelp(c, "SCRIPT", [
+    "DEBUG (YES|SYNC|NO)",
+    "    Set the debug mode for subsequent scripts executed.",
+    "EXISTS <sha1> [<sha1> ...]",
+    "    Return information about the existence of the scripts in the script cache.",
+    "FLUSH [ASYNC|SYNC]",
+    "    Flush the Lua scripts cache. Very dangerous on replicas.",
+    "    When called without the optional mode argument, the behavior is determined by the",
+    "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+    "    * ASYNC: Asynchronously flush the scripts cache.",
+    "    * SYNC: Synchronously flush the scripts cache.",
+    "KILL",
+    "    Kill the currently executing Lua script.",
+    "LOAD <script>",
+    "    Load a script into the scripts cache without executing it.",
+  ]);
+}
+
 export const commands: CommandDef[] = [
+  { name: "script|help", handler: scriptHelp },
   { name: "eval", handler: (c, argv) => evalGeneric(c, argv, false, false) },
   { name: "evalsha", handler: (c, argv) => evalGeneric(c, argv, true, false) },
   { name: "eval_ro", handler: (c, argv) => evalGeneric(c, argv, false, true) },

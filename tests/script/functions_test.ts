@@ -146,3 +146,12 @@ Deno.test("functions: the RDB persistence hooks save and restore library sources
     assert.match(functionsPersistence.restore(srv.server, ["return 1"])!, /Missing library metadata/);
   });
 });
+
+Deno.test({
+  name: "SCRIPT HELP and FUNCTION HELP match redis-server",
+  ignore: !(await import("../helpers/oracle.ts")).haveRedis(),
+  async fn() {
+    const script: Script = [["SCRIPT", "HELP"], ["FUNCTION", "HELP"], ["script", "help"], ["FUNCTION", "HELP", "x"]];
+    assertSameReplies(script, await differential(script));
+  },
+});
