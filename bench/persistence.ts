@@ -113,27 +113,27 @@ async function measure(kind: "ours" | "redis") {
   }).spawn();
   const probe = await Conn.open(s.port);
   let worst = 0, worstBefore = 0, samples = 0;
-  let phase: "before" | "during" | "done" = "before";
+  const probeState = { phase: "before" as "before" | "during" | "done" };
   const probing = (async () => {
-    while (phase !== "done") {
+    while (probeState.phase !== "done") {
       const p0 = performance.now();
       await probe.cmd("PING");
       const rtt = performance.now() - p0;
-      if (phase === "during") {
+      if (probeState.phase === "during") {
         worst = Math.max(worst, rtt);
         samples++;
       } else worstBefore = Math.max(worstBefore, rtt);
     }
   })();
   await new Promise((r) => setTimeout(r, 1500));
-  phase = "during";
+  probeState.phase = "during";
   t = performance.now();
   await c.cmd("BGSAVE");
   while ((await infoField(c, "persistence", "rdb_bgsave_in_progress")) === "1") {
     await new Promise((r) => setTimeout(r, 20));
   }
   const bgsaveMs = performance.now() - t;
-  phase = "done";
+  probeState.phase = "done";
   await probing;
   const forkUsec = kind === "redis" ? Number(await infoField(c, "stats", "latest_fork_usec")) : 0;
   bench.kill("SIGKILL");

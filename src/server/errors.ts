@@ -424,11 +424,9 @@ export const XTRIM_NO_STRATEGY = "ERR syntax error, XTRIM must be called with a 
 
 // ---- busy scripts (script.c) ------------------------------------------------------------------------
 /** shared.slowevalerr: what other clients get while an EVAL runs past busy-reply-threshold. */
-export const BUSY_EVAL =
-  "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+export const BUSY_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 /** shared.slowscripterr: the same while a function (FCALL) runs. */
-export const BUSY_FUNCTION =
-  "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+export const BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 export const UNKILLABLE_WROTE =
   "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
 /** The error a killed script raises (its caller gets it with the script name and line appended). */
