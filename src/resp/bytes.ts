@@ -27,332 +27,38 @@ export function bytesToStr(bytes: Uint8Array, start = 0, end = bytes.length): st
 
 /**
  * Short strings (up to 24 bytes: most keys, fields and numbers) in one call with the bytes as
- * arguments: 2–4× faster than appending char by char, and ~1.6× faster than a Buffer latin1 slice.
+ * arguments: 2–4× faster than appending char by char, ~1.6× faster than a Buffer latin1 slice, and
+ * faster than `fromCharCode.apply` on a reused array (measured). Deliberately unrolled.
  */
+// deno-fmt-ignore
 function shortStr(b: Uint8Array, i: number, len: number): string {
   switch (len) {
-    case 0:
-      return "";
-    case 1:
-      return String.fromCharCode(b[i]);
-    case 2:
-      return String.fromCharCode(b[i], b[i + 1]);
-    case 3:
-      return String.fromCharCode(b[i], b[i + 1], b[i + 2]);
-    case 4:
-      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]);
-    case 5:
-      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4]);
-    case 6:
-      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5]);
-    case 7:
-      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6]);
-    case 8:
-      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
-    case 9:
-      return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8]);
-    case 10:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-      );
-    case 11:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-      );
-    case 12:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-      );
-    case 13:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-      );
-    case 14:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-      );
-    case 15:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-        b[i + 14],
-      );
-    case 16:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-        b[i + 14],
-        b[i + 15],
-      );
-    case 17:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-        b[i + 14],
-        b[i + 15],
-        b[i + 16],
-      );
-    case 18:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-        b[i + 14],
-        b[i + 15],
-        b[i + 16],
-        b[i + 17],
-      );
-    case 19:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-        b[i + 14],
-        b[i + 15],
-        b[i + 16],
-        b[i + 17],
-        b[i + 18],
-      );
-    case 20:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-        b[i + 14],
-        b[i + 15],
-        b[i + 16],
-        b[i + 17],
-        b[i + 18],
-        b[i + 19],
-      );
-    case 21:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-        b[i + 14],
-        b[i + 15],
-        b[i + 16],
-        b[i + 17],
-        b[i + 18],
-        b[i + 19],
-        b[i + 20],
-      );
-    case 22:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-        b[i + 14],
-        b[i + 15],
-        b[i + 16],
-        b[i + 17],
-        b[i + 18],
-        b[i + 19],
-        b[i + 20],
-        b[i + 21],
-      );
-    case 23:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-        b[i + 14],
-        b[i + 15],
-        b[i + 16],
-        b[i + 17],
-        b[i + 18],
-        b[i + 19],
-        b[i + 20],
-        b[i + 21],
-        b[i + 22],
-      );
-    case 24:
-      return String.fromCharCode(
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-        b[i + 8],
-        b[i + 9],
-        b[i + 10],
-        b[i + 11],
-        b[i + 12],
-        b[i + 13],
-        b[i + 14],
-        b[i + 15],
-        b[i + 16],
-        b[i + 17],
-        b[i + 18],
-        b[i + 19],
-        b[i + 20],
-        b[i + 21],
-        b[i + 22],
-        b[i + 23],
-      );
-    default:
-      throw new RangeError("shortStr: length over 24");
+    case 0: return "";
+    case 1: return String.fromCharCode(b[i]);
+    case 2: return String.fromCharCode(b[i], b[i + 1]);
+    case 3: return String.fromCharCode(b[i], b[i + 1], b[i + 2]);
+    case 4: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]);
+    case 5: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4]);
+    case 6: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5]);
+    case 7: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6]);
+    case 8: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
+    case 9: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8]);
+    case 10: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9]);
+    case 11: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10]);
+    case 12: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11]);
+    case 13: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12]);
+    case 14: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13]);
+    case 15: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14]);
+    case 16: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14], b[i + 15]);
+    case 17: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14], b[i + 15], b[i + 16]);
+    case 18: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14], b[i + 15], b[i + 16], b[i + 17]);
+    case 19: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14], b[i + 15], b[i + 16], b[i + 17], b[i + 18]);
+    case 20: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14], b[i + 15], b[i + 16], b[i + 17], b[i + 18], b[i + 19]);
+    case 21: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14], b[i + 15], b[i + 16], b[i + 17], b[i + 18], b[i + 19], b[i + 20]);
+    case 22: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14], b[i + 15], b[i + 16], b[i + 17], b[i + 18], b[i + 19], b[i + 20], b[i + 21]);
+    case 23: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14], b[i + 15], b[i + 16], b[i + 17], b[i + 18], b[i + 19], b[i + 20], b[i + 21], b[i + 22]);
+    case 24: return String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14], b[i + 15], b[i + 16], b[i + 17], b[i + 18], b[i + 19], b[i + 20], b[i + 21], b[i + 22], b[i + 23]);
+    default: throw new RangeError("shortStr: length over 24");
   }
 }
 
