@@ -25,6 +25,7 @@ import { appendCommand, rewriteDataset } from "./aof_rewrite.ts";
 import { Snapshot } from "./snapshot.ts";
 import { datasetOptions, functionCodes, persistState, setOtherChildCheck, writeOptions } from "./persistence.ts";
 import { serializeDataset } from "./rdb_file.ts";
+import { fsyncDir, inDir, writeAllSync, writeDurable, writeDurableSync } from "./files.ts";
 
 /** AOF bookkeeping of one server. */
 export interface AofState {
@@ -97,9 +98,7 @@ export function aofState(server: Server): AofState {
 
 /** `dir`/`appenddirname`. */
 export function aofDir(server: Server): string {
-  const dir = server.config.str("dir");
-  const name = server.config.str("appenddirname");
-  return dir === "" || dir === "." ? name : dir.replace(/\/+$/, "") + "/" + name;
+  return inDir(server, server.config.str("appenddirname"));
 }
 
 /** Path of file `name` inside the AOF directory. */
@@ -109,9 +108,7 @@ export function aofPath(server: Server, name: string): string {
 
 /** `dir`/`appendfilename`: where a Redis < 7 single-file AOF lives. */
 export function legacyAofPath(server: Server): string {
-  const dir = server.config.str("dir");
-  const name = server.config.str("appendfilename");
-  return dir === "" || dir === "." ? name : dir.replace(/\/+$/, "") + "/" + name;
+  return inDir(server, server.config.str("appendfilename"));
 }
 
 function fileSize(path: string): number {
@@ -122,33 +119,10 @@ function fileSize(path: string): number {
   }
 }
 
-function fsyncDir(path: string): void {
-  try {
-    const d = Deno.openSync(path, { read: true });
-    try {
-      d.syncSync();
-    } finally {
-      d.close();
-    }
-  } catch {
-    // directories cannot always be opened for fsync; the rename is still atomic
-  }
-}
-
 /** Writes the manifest atomically (temp file, fsync, rename, fsync the directory). */
 export function persistManifest(server: Server, m: AofManifest): void {
   const name = manifestFileName(server.config.str("appendfilename"));
-  const tmp = aofPath(server, "temp-" + name);
-  const f = Deno.openSync(tmp, { write: true, create: true, truncate: true });
-  try {
-    const data = new TextEncoder().encode(formatManifest(m));
-    let off = 0;
-    while (off < data.length) off += f.writeSync(data.subarray(off));
-    f.syncSync();
-  } finally {
-    f.close();
-  }
-  Deno.renameSync(tmp, aofPath(server, name));
+  writeDurableSync(aofPath(server, "temp-" + name), aofPath(server, name), new TextEncoder().encode(formatManifest(m)));
   fsyncDir(aofDir(server));
 }
 
@@ -180,8 +154,7 @@ export function flushAof(server: Server): void {
   if (st.buf.pos === 0 || st.incr === null) return;
   const data = st.buf.view();
   try {
-    let off = 0;
-    while (off < data.length) off += st.incr.writeSync(data.subarray(off));
+    writeAllSync(st.incr, data);
     st.currentSize += data.length;
     st.buf.reset();
     if (st.buf.buf.length > 1 << 20) st.buf = new ByteWriter(1 << 14);
@@ -326,18 +299,8 @@ export function startRewrite(server: Server): string | undefined {
       queueMicrotask(() => finish(e instanceof Error ? e.message : String(e)));
       return undefined;
     }
-    const data = w.view();
-    (async () => {
-      const f = await Deno.open(aofPath(server, tmpName), { write: true, create: true, truncate: true });
-      try {
-        let off = 0;
-        while (off < data.length) off += await f.write(data.subarray(off));
-        await f.syncData();
-      } finally {
-        f.close();
-      }
-      await Deno.rename(aofPath(server, tmpName), aofPath(server, baseName));
-    })().then(() => finish(undefined), (e) => finish(e instanceof Error ? e.message : String(e)));
+    writeDurable(aofPath(server, tmpName), aofPath(server, baseName), w.view())
+      .then(() => finish(undefined), (e) => finish(e instanceof Error ? e.message : String(e)));
   }
   return undefined;
 }
@@ -481,15 +444,7 @@ export function openAofOnStart(server: Server, loaded: AofManifest | null): void
     const w = new ByteWriter(256);
     if (rdb) w.bytes(serializeDataset(server.dbs, { ...datasetOptions(server), aofBase: true }));
     else rewriteDataset(w, server.dbs, functionCodes(server), writeOptions(server));
-    const f = Deno.openSync(aofPath(server, name), { write: true, create: true, truncate: true });
-    try {
-      const d = w.view();
-      let off = 0;
-      while (off < d.length) off += f.writeSync(d.subarray(off));
-      f.syncSync();
-    } finally {
-      f.close();
-    }
+    writeDurableSync(aofPath(server, "temp-" + name), aofPath(server, name), w.view());
     m.base = { name, seq: 1, type: "b" };
     server.log.notice(`Creating AOF base file ${name} on server start`);
     dirty = true;

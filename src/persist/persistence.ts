@@ -16,6 +16,7 @@ import { type DatasetWriteOptions, type ParsedRdb, parseRdb, parseRdbSteps, seri
 import type { LoadLimits } from "./rdb_read.ts";
 import type { RdbWriteOptions } from "./rdb_write.ts";
 import { Snapshot } from "./snapshot.ts";
+import { inDir, writeDurableSync } from "./files.ts";
 
 /** Persistence bookkeeping of one server. */
 export interface PersistState {
@@ -149,9 +150,7 @@ export function loadLimits(server: Server): LoadLimits {
 
 /** dir + dbfilename. */
 export function rdbPath(server: Server): string {
-  const dir = server.config.str("dir");
-  const name = server.config.str("dbfilename");
-  return dir === "" || dir === "." ? name : dir.replace(/\/+$/, "") + "/" + name;
+  return inDir(server, server.config.str("dbfilename"));
 }
 
 function tempPath(server: Server, tag: string): string {
@@ -185,15 +184,7 @@ export function saveSync(server: Server): string | undefined {
     return errText(e);
   }
   try {
-    const f = Deno.openSync(tmp, { write: true, create: true, truncate: true });
-    try {
-      let off = 0;
-      while (off < data.length) off += f.writeSync(data.subarray(off));
-      f.syncSync();
-    } finally {
-      f.close();
-    }
-    Deno.renameSync(tmp, path);
+    writeDurableSync(tmp, path, data);
   } catch (e) {
     try {
       Deno.removeSync(tmp);
