@@ -9,7 +9,7 @@
 import type { Server } from "../server/server.ts";
 import { Client } from "../server/client.ts";
 import { registerStartupLoader } from "../server/startup.ts";
-import { lookupCommand } from "../commands/table.ts";
+import { lookupCommandForArgv } from "../commands/table.ts";
 import { bytesToStr } from "../resp/bytes.ts";
 import { type AofManifest, emptyManifest, manifestFileName, parseManifest } from "./aof_manifest.ts";
 import { aofDir, aofPath, aofState, legacyAofPath, openAofOnStart, persistManifest } from "./aof.ts";
@@ -29,12 +29,6 @@ function readFile(path: string): Uint8Array | null {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
-}
-
-/** Finds "\n" from `pos`; -1 when the data ends first. */
-function lineEnd(buf: Uint8Array, pos: number): number {
-  const i = buf.indexOf(10, pos);
-  return i;
 }
 
 function parseLineInt(buf: Uint8Array, from: number, to: number): number {
@@ -88,6 +82,7 @@ async function replayFile(
   let inMulti = false;
   let queued: string[][] = [];
   let deadline = performance.now() + YIELD_MS;
+  let executed = 0;
   const n = data.length;
   const fmtErr = (): FileResult => {
     log.warning(
@@ -99,7 +94,7 @@ async function replayFile(
   outer:
   while (pos < n) {
     if (data[pos] === 35) { // '#': an annotation line
-      const e = lineEnd(data, pos);
+      const e = data.indexOf(10, pos);
       if (e < 0) {
         truncated = true;
         break;
@@ -109,7 +104,7 @@ async function replayFile(
       continue;
     }
     if (data[pos] !== 42) return fmtErr(); // '*'
-    const e = lineEnd(data, pos);
+    const e = data.indexOf(10, pos);
     if (e < 0) {
       truncated = true;
       break;
@@ -124,7 +119,7 @@ async function replayFile(
         break outer;
       }
       if (data[p] !== 36) return fmtErr(); // '$'
-      const le = lineEnd(data, p);
+      const le = data.indexOf(10, p);
       if (le < 0) {
         truncated = true;
         break outer;
@@ -159,13 +154,12 @@ async function replayFile(
       if (!execute(server, fake, argv, name)) return { error: "unknown command" };
       validUpTo = pos;
     }
-    if ((pos & 0xff) === 0 || performance.now() > deadline) {
-      if (performance.now() > deadline) {
-        const p = loadingProgress.get(server);
-        if (p) p.done = base + pos;
-        await new Promise((r) => setTimeout(r, 0));
-        deadline = performance.now() + YIELD_MS;
-      }
+    // every 64 commands, see whether it is time to let clients in (they get LOADING)
+    if ((++executed & 63) === 0 && performance.now() > deadline) {
+      const p = loadingProgress.get(server);
+      if (p) p.done = base + pos;
+      await new Promise((r) => setTimeout(r, 0));
+      deadline = performance.now() + YIELD_MS;
     }
   }
   if (!truncated && inMulti) {
@@ -194,10 +188,7 @@ async function replayFile(
 
 /** Runs one loaded command; false (logged) for an unknown command or a wrong argument count. */
 function execute(server: Server, fake: Client, argv: string[], file: string): boolean {
-  let cmd = lookupCommand(server.commands, argv[0]);
-  if (cmd !== undefined && cmd.subcommands !== null && argv.length > 1) {
-    cmd = cmd.subcommands.get(argv[1].toLowerCase()) ?? cmd;
-  }
+  const cmd = lookupCommandForArgv(server.commands, argv);
   if (cmd === undefined || !cmd.handler) {
     server.log.warning(`Unknown command '${argv[0]}' reading the append only file ${file}`);
     return false;
