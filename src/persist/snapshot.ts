@@ -21,8 +21,9 @@ import type { Command } from "../commands/table.ts";
 import { extractKeys } from "../commands/keys_extract.ts";
 import { ByteWriter } from "./bytes_io.ts";
 import { OP } from "./rdb_format.ts";
-import { type RdbWriteOptions, writeAux, writeHeader, writeKeyValue, writeLen, writeString } from "./rdb_write.ts";
+import { writeAux, writeHeader, writeKeyValue, writeLen, writeString } from "./rdb_write.ts";
 import { COMMIT_TRAILER, WRITER_SUBCOMMAND } from "./writer_child.ts";
+import type { DatasetWriteOptions } from "./rdb_file.ts";
 
 /** Commands that touch keys outside what their key specs say: finish the walk before them. */
 const FINISH_FIRST = new Set(["flushall", "flushdb", "swapdb", "copy", "move", "debug", "restore-asking"]);
@@ -117,12 +118,7 @@ export class Snapshot {
 
   constructor(
     private readonly server: Server,
-    private readonly opts: RdbWriteOptions & {
-      checksum: boolean;
-      redisVer: string;
-      functions?: readonly string[];
-      aofBase?: boolean;
-    },
+    private readonly opts: DatasetWriteOptions,
     private readonly tmp: string,
     private readonly final: string,
   ) {
@@ -130,8 +126,9 @@ export class Snapshot {
       id: db.id,
       total: db.dict.keys.length,
       pos: db.dict.keys.length,
-      done: new KeySet(1024),
-      born: new KeySet(1024),
+      // sized for the worst case (every key written or created during the save): partitions are cheap
+      done: new KeySet(db.dict.keys.length),
+      born: new KeySet(db.dict.keys.length),
       announced: false,
       dict: db.dict,
     }));
