@@ -242,7 +242,7 @@ function removeHistory(server: Server, st: AofState): void {
 // ---- rewrite ----------------------------------------------------------------------------------
 
 /** True when a BGSAVE or an AOF rewrite is running (one snapshot child at a time, as with fork). */
-export function childActive(server: Server): boolean {
+function childActive(server: Server): boolean {
   return persistState(server).bgsaveInProgress || aofState(server).rewriting;
 }
 
@@ -252,7 +252,7 @@ export function childActive(server: Server): boolean {
  */
 export function startRewrite(server: Server): string | undefined {
   const st = aofState(server);
-  if (st.rewriting || persistState(server).bgsaveInProgress) return "child active";
+  if (childActive(server)) return "child active";
   st.lastRewriteTry = Date.now();
   try {
     Deno.mkdirSync(aofDir(server), { recursive: true });
@@ -394,7 +394,7 @@ export function startAof(server: Server): string | undefined {
     st.mode = "off";
     return `Redis needs to enable the AOF but can't create the directory: ${e instanceof Error ? e.message : e}`;
   }
-  if (st.rewriting || persistState(server).bgsaveInProgress) {
+  if (childActive(server)) {
     // wait for the running child; the cron starts the rewrite
     try {
       openNewIncr(server, st);
@@ -503,7 +503,7 @@ function aofCron(server: Server, st: AofState, now: number): void {
   if (st.mode === "off") return;
   flushAof(server);
   fsyncEverySec(server, st, now);
-  if (st.rewriting || persistState(server).bgsaveInProgress) return;
+  if (childActive(server)) return;
   if (st.rewriteScheduled) {
     startRewrite(server);
     return;
