@@ -6,7 +6,7 @@ import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
 import { infoText } from "../server/info.ts";
 import { shutdownServer } from "../server/shutdown.ts";
-import { NO_SHUTDOWN_IN_PROGRESS, SHUTDOWN_FAILED, SYNTAX } from "../server/errors.ts";
+import { BUSY_EVAL, BUSY_FUNCTION, NO_SHUTDOWN_IN_PROGRESS, SHUTDOWN_FAILED, SYNTAX } from "../server/errors.ts";
 import { commands as debugCommands } from "./debug.ts";
 
 function info(c: Client, argv: string[]): void {
@@ -58,6 +58,11 @@ function shutdown(c: Client, argv: string[]): void {
     return;
   }
   const s = c.server;
+  // A script past busy-reply-threshold: only SHUTDOWN NOSAVE may stop the server (shutdownCommand).
+  if (!nosave && s.busyScript !== null) {
+    c.addError(s.busyScript.isEval ? BUSY_EVAL : BUSY_FUNCTION);
+    return;
+  }
   // Hold the client (no more of its pipeline runs) while the shutdown proceeds.
   c.flags.add("b");
   const refused = (why: string) => {

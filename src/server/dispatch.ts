@@ -95,30 +95,10 @@ function pausedFor(c: Client, cmd: Command): boolean {
  * and SHUTDOWN only with NOSAVE (shutdownCommand's check, after its own argument errors); the others
  * get -BUSY. Returns true when the command was rejected.
  */
-function busyRejects(c: Client, cmd: Command, argv: string[], isEval: boolean): boolean {
-  const msg = isEval ? BUSY_EVAL : BUSY_FUNCTION;
-  if (cmd.has(F.ALLOW_BUSY)) {
-    if (cmd.parent !== null || cmd.name !== "shutdown" || !shutdownWouldSave(argv)) return false;
-    // SHUTDOWN's own refusal: a failed call rather than a rejection.
-    cmd.calls++;
-    cmd.failedCalls++;
-    c.server.stats.numCommands++;
-    c.addError(msg);
-    return true;
-  }
-  reject(c, cmd, msg);
+function busyRejects(c: Client, cmd: Command, isEval: boolean): boolean {
+  if (cmd.has(F.ALLOW_BUSY)) return false; // SHUTDOWN without NOSAVE is refused by the command itself
+  reject(c, cmd, isEval ? BUSY_EVAL : BUSY_FUNCTION);
   return true;
-}
-
-/** True for a well-formed SHUTDOWN without NOSAVE or ABORT (argument errors are the command's to reply). */
-function shutdownWouldSave(argv: string[]): boolean {
-  let nosave = false;
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i].toLowerCase();
-    if (a === "nosave") nosave = true;
-    else if (a !== "save" && a !== "now" && a !== "force") return false; // ABORT, or a syntax error
-  }
-  return !nosave;
 }
 
 /**
@@ -162,7 +142,7 @@ export function processCommand(c: Client, argv: string[]): boolean {
     reject(c, cmd, pubsubContext(cmd.fullName));
     return true;
   }
-  if (busy !== null && busyRejects(c, cmd, argv, busy.isEval)) return true;
+  if (busy !== null && busyRejects(c, cmd, busy.isEval)) return true;
   if (pausedFor(c, cmd)) return false;
   if (inMulti && queueCommand(c, cmd, argv)) return true;
   call(c, cmd, argv);
