@@ -26,7 +26,7 @@ export function propagateInstead(c: Client, ops: string[][]): void {
 
 /** The deletion command replicated for a key removed by an expire time in the past. */
 export function expireDelCommand(c: Client): string {
-  return c.server.config.bool("lazyfree-lazy-expire") ? "UNLINK" : "DEL";
+  return c.server.expiredKeyDeletion();
 }
 
 /** The deletion command replicated for a key emptied or dropped by the server itself. */

@@ -150,7 +150,12 @@ export class Server implements DbHooks {
     db.delete(key);
     this.stats.expiredKeys++;
     this.notify("x", "expired", key, db.id);
-    this.propagate(db.id, [this.config.bool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key]);
+    this.propagate(db.id, [this.expiredKeyDeletion(), key]);
+  }
+
+  /** How a key removed because its time passed is replicated: UNLINK with lazyfree-lazy-expire, else DEL. */
+  expiredKeyDeletion(): "UNLINK" | "DEL" {
+    return this.config.bool("lazyfree-lazy-expire") ? "UNLINK" : "DEL";
   }
 
   // ---- events ---------------------------------------------------------------------------------
