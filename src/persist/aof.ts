@@ -54,8 +54,6 @@ export interface AofState {
   consecutiveFailures: number;
   lastRewriteTry: number;
   rewriteSnapshot: Snapshot | null;
-  /** Set while files are being loaded (nothing is appended then). */
-  loading: boolean;
   installed: boolean;
 }
 
@@ -88,7 +86,6 @@ export function aofState(server: Server): AofState {
       consecutiveFailures: 0,
       lastRewriteTry: 0,
       rewriteSnapshot: null,
-      loading: false,
       installed: false,
     };
     states.set(server, s);
@@ -129,7 +126,7 @@ export function persistManifest(server: Server, m: AofManifest): void {
 // ---- feeding and writing ----------------------------------------------------------------------
 
 function feed(server: Server, st: AofState, dbid: number, argv: string[]): void {
-  if (st.mode === "off" || st.loading) return;
+  if (st.mode === "off" || server.loading) return;
   const w = st.buf;
   if (server.config.bool("aof-timestamp-enabled")) {
     const sec = Math.floor(Date.now() / 1000);

@@ -12,7 +12,7 @@ import { registerStartupLoader } from "../server/startup.ts";
 import { lookupCommandForArgv } from "../commands/table.ts";
 import { bytesToStr } from "../resp/bytes.ts";
 import { type AofManifest, emptyManifest, manifestFileName, parseManifest } from "./aof_manifest.ts";
-import { aofDir, aofPath, aofState, legacyAofPath, openAofOnStart, persistManifest } from "./aof.ts";
+import { aofDir, aofPath, legacyAofPath, openAofOnStart, persistManifest } from "./aof.ts";
 import { loadingProgress, loadRdbBytesAsync } from "./persistence.ts";
 
 /** How a file's replay ended. */
@@ -243,11 +243,8 @@ export async function loadAof(server: Server): Promise<AofManifest | null> {
     const legacy = legacyAofPath(server);
     const data = readFile(legacy);
     if (data === null) return null;
-    const st = aofState(server);
-    st.loading = true;
     const start = performance.now();
     const r = await replayFile(server, fname, legacy, true);
-    st.loading = false;
     if (typeof r === "object") throw new LoadFailure(r.error);
     log.notice(`DB loaded from append only file: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
     const m = emptyManifest();
@@ -266,8 +263,6 @@ export async function loadAof(server: Server): Promise<AofManifest | null> {
   }
   const files = [...(m.base ? [m.base] : []), ...m.incrs];
   if (files.length === 0) return m;
-  const st = aofState(server);
-  st.loading = true;
   const total = performance.now();
   const sizes = files.map((f) => {
     try {
@@ -290,7 +285,6 @@ export async function loadAof(server: Server): Promise<AofManifest | null> {
       }
     }
   } finally {
-    st.loading = false;
     loadingProgress.delete(server);
   }
   log.notice(`DB loaded from append only file: ${((performance.now() - total) / 1000).toFixed(3)} seconds`);
