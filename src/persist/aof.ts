@@ -25,7 +25,7 @@ import { appendCommand, rewriteDataset } from "./aof_rewrite.ts";
 import { Snapshot } from "./snapshot.ts";
 import { datasetOptions, functionCodes, persistState, setOtherChildCheck, writeOptions } from "./persistence.ts";
 import { serializeDataset } from "./rdb_file.ts";
-import { fsyncDir, inDir, writeAllSync, writeDurable, writeDurableSync } from "./files.ts";
+import { fileSize, fsyncDir, inDir, writeAllSync, writeDurable, writeDurableSync } from "./files.ts";
 
 /** AOF bookkeeping of one server. */
 export interface AofState {
@@ -106,14 +106,6 @@ export function aofPath(server: Server, name: string): string {
 /** `dir`/`appendfilename`: where a Redis < 7 single-file AOF lives. */
 export function legacyAofPath(server: Server): string {
   return inDir(server, server.config.str("appendfilename"));
-}
-
-function fileSize(path: string): number {
-  try {
-    return Deno.statSync(path).size;
-  } catch {
-    return 0;
-  }
 }
 
 /** Writes the manifest atomically (temp file, fsync, rename, fsync the directory). */

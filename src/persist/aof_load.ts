@@ -14,6 +14,7 @@ import { bytesToStr } from "../resp/bytes.ts";
 import { type AofManifest, emptyManifest, manifestFileName, parseManifest } from "./aof_manifest.ts";
 import { aofDir, aofPath, legacyAofPath, openAofOnStart, persistManifest } from "./aof.ts";
 import { loadingProgress, loadRdbBytesAsync } from "./persistence.ts";
+import { fileSize } from "./files.ts";
 
 /** How a file's replay ended. */
 type FileResult = "ok" | "empty" | "truncated" | { error: string };
@@ -264,18 +265,12 @@ export async function loadAof(server: Server): Promise<AofManifest | null> {
   const files = [...(m.base ? [m.base] : []), ...m.incrs];
   if (files.length === 0) return m;
   const total = performance.now();
-  const sizes = files.map((f) => {
-    try {
-      return Deno.statSync(aofPath(server, f.name)).size;
-    } catch {
-      return 0; // reported when loading it
-    }
-  });
+  const sizes = files.map((f) => fileSize(aofPath(server, f.name))); // a missing file is reported when loading it
   loadingProgress.set(server, { start: Date.now(), total: sizes.reduce((a, b) => a + b, 0), done: 0 });
+  let base = 0; // bytes of the files before this one (loading progress)
   try {
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
-      const base = sizes.slice(0, i).reduce((a, b) => a + b, 0);
       const t = performance.now();
       const r = await replayFile(server, f.name, aofPath(server, f.name), i === files.length - 1, base);
       if (typeof r === "object") throw new LoadFailure(r.error);
@@ -283,6 +278,7 @@ export async function loadAof(server: Server): Promise<AofManifest | null> {
       if (r !== "empty") {
         log.notice(`DB loaded from ${kind} file ${f.name}: ${((performance.now() - t) / 1000).toFixed(3)} seconds`);
       }
+      base += sizes[i];
     }
   } finally {
     loadingProgress.delete(server);

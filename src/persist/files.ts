@@ -10,6 +10,15 @@ export function inDir(server: Server, name: string): string {
   return dir === "" || dir === "." ? name : dir.replace(/\/+$/, "") + "/" + name;
 }
 
+/** Size of the file at `path` in bytes, 0 when it cannot be read. */
+export function fileSize(path: string): number {
+  try {
+    return Deno.statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Writes all of `data` to `f` (a write may take only part of it). */
 export function writeAllSync(f: Deno.FsFile, data: Uint8Array): void {
   let off = 0;
