@@ -4,7 +4,7 @@
  * metadata.json freshness check.
  */
 import assert from "node:assert/strict";
-import { haveRedis, Oracle } from "../helpers/oracle.ts";
+import { haveRedis, sideBySide } from "../helpers/oracle.ts";
 import { RawClient } from "../helpers/resp.ts";
 import { ROOT } from "../helpers/server.ts";
 import { startServer } from "../../src/mod.ts";
@@ -34,11 +34,7 @@ Deno.test({
   name: "COMMAND LIST: unfiltered and every filter match the oracle for the registered commands",
   ignore,
   async fn() {
-    const srv = await startServer();
-    const oracle = await Oracle.start();
-    const ours = await RawClient.connect(srv.port);
-    const redis = await RawClient.connect(oracle.port);
-    try {
+    await sideBySide(async ({ srv, ours, redis }) => {
       const registered = new Set(allCommands(srv.server.commands).map((c) => c.fullName));
       const redisAll = new Set(await redis.call("COMMAND", "LIST") as string[]);
       // What the oracle would list if it had exactly our commands (8.x-only ones excepted).
@@ -79,12 +75,7 @@ Deno.test({
       ) {
         assert.equal(await ours.callRaw("COMMAND", "LIST", ...bad), await redis.callRaw("COMMAND", "LIST", ...bad));
       }
-    } finally {
-      ours.close();
-      redis.close();
-      await srv.close();
-      await oracle.stop();
-    }
+    });
   },
 });
 
@@ -92,11 +83,7 @@ Deno.test({
   name: "COMMAND HELP, unknown subcommands and arity errors match the oracle",
   ignore,
   async fn() {
-    const srv = await startServer();
-    const oracle = await Oracle.start();
-    const ours = await RawClient.connect(srv.port);
-    const redis = await RawClient.connect(oracle.port);
-    try {
+    await sideBySide(async ({ ours, redis }) => {
       for (
         const args of [
           ["HELP"],
@@ -110,12 +97,7 @@ Deno.test({
       ) {
         assert.equal(await ours.callRaw("COMMAND", ...args), await redis.callRaw("COMMAND", ...args), args.join(" "));
       }
-    } finally {
-      ours.close();
-      redis.close();
-      await srv.close();
-      await oracle.stop();
-    }
+    });
   },
 });
 

@@ -5,9 +5,8 @@
  * the registered ones; and the 8.x commands against their documented key layout.
  */
 import assert from "node:assert/strict";
-import { haveRedis, Oracle } from "../helpers/oracle.ts";
+import { haveRedis, Oracle, sideBySide } from "../helpers/oracle.ts";
 import { RawClient } from "../helpers/resp.ts";
-import { startServer } from "../../src/mod.ts";
 import { addGetKeys } from "../../src/commands/command.ts";
 import { extractKeys, getKeys } from "../../src/commands/keys_extract.ts";
 import { lookupCommandForArgv } from "../../src/commands/table.ts";
@@ -171,11 +170,7 @@ Deno.test({
   name: "COMMAND GETKEYS over TCP: registered commands match the oracle, errors included",
   ignore,
   async fn() {
-    const srv = await startServer();
-    const oracle = await Oracle.start();
-    const ours = await RawClient.connect(srv.port);
-    const redis = await RawClient.connect(oracle.port);
-    try {
+    await sideBySide(async ({ srv, ours, redis }) => {
       const lines = LINES.filter((l) => {
         const cmd = lookupCommandForArgv(srv.server.commands, l);
         return cmd !== undefined || l[0] === "NOSUCH";
@@ -191,12 +186,7 @@ Deno.test({
           );
         }
       }
-    } finally {
-      ours.close();
-      redis.close();
-      await srv.close();
-      await oracle.stop();
-    }
+    });
   },
 });
 

@@ -5,7 +5,7 @@
  * meta_helpers.ts EXCEPTIONS, plus our own prose (summaries, complexity, history notes).
  */
 import assert from "node:assert/strict";
-import { haveRedis, Oracle } from "../helpers/oracle.ts";
+import { haveRedis, Oracle, sideBySide } from "../helpers/oracle.ts";
 import { RawClient } from "../helpers/resp.ts";
 import { startServer } from "../../src/mod.ts";
 import { addCommandDocs, addCommandInfo } from "../../src/commands/command.ts";
@@ -190,11 +190,7 @@ Deno.test({
   name: "COMMAND INFO / DOCS: several names, unknown names, subcommand names, no names",
   ignore,
   async fn() {
-    const srv = await startServer();
-    const oracle = await Oracle.start();
-    const ours = await RawClient.connect(srv.port);
-    const redis = await RawClient.connect(oracle.port);
-    try {
+    await sideBySide(async ({ srv, ours, redis }) => {
       for (const proto of ["2", "3"]) {
         await ours.call("HELLO", proto);
         await redis.call("HELLO", proto);
@@ -226,11 +222,6 @@ Deno.test({
       const cmdInfo = (decodePlain(await ours.callRaw("COMMAND", "INFO", "command")) as unknown[][])[0];
       const subs = (cmdInfo[9] as unknown[][]).map((s) => s[0]);
       assert.ok(subs.includes("command|getkeys") && subs.includes("command|docs"));
-    } finally {
-      ours.close();
-      redis.close();
-      await srv.close();
-      await oracle.stop();
-    }
+    });
   },
 });

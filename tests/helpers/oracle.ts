@@ -4,7 +4,7 @@
  */
 import { freePort } from "./server.ts";
 import { RawClient } from "./resp.ts";
-import { startServer } from "../../src/mod.ts";
+import { type RunningServer, startServer } from "../../src/mod.ts";
 
 /** True when a redis-server binary is installed (CI installs it; see .ci/run). */
 export function haveRedis(): boolean {
@@ -78,6 +78,35 @@ export async function replay(port: number, script: Script): Promise<string[]> {
     return out;
   } finally {
     c.close();
+  }
+}
+
+/** What `sideBySide` hands its callback: a fresh server of ours, the oracle, one client on each. */
+export interface SideBySide {
+  srv: RunningServer;
+  oracle: Oracle;
+  ours: RawClient;
+  redis: RawClient;
+}
+
+/**
+ * Runs `fn` with a fresh server of ours and a fresh redis-server, one connected client on each, and
+ * closes everything afterwards (the oracle's directory may already be gone: removing it is best effort).
+ */
+export async function sideBySide(
+  fn: (s: SideBySide) => Promise<void>,
+  opts: { config?: Record<string, string | number | boolean>; oracleArgs?: string[]; load?: boolean } = {},
+): Promise<void> {
+  const srv = await startServer({ config: opts.config, load: opts.load });
+  const oracle = await Oracle.start(opts.oracleArgs);
+  const ours = await RawClient.connect(srv.port), redis = await RawClient.connect(oracle.port);
+  try {
+    await fn({ srv, oracle, ours, redis });
+  } finally {
+    ours.close();
+    redis.close();
+    await srv.close();
+    await oracle.stop().catch(() => {});
   }
 }
 

@@ -7,9 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { withServer } from "../helpers/server.ts";
-import { Oracle } from "../helpers/oracle.ts";
-import { RawClient } from "../helpers/resp.ts";
-import { startServer } from "../../src/mod.ts";
+import { sideBySide } from "../helpers/oracle.ts";
+import type { RawClient } from "../helpers/resp.ts";
 import type { RunningServer } from "../../src/mod.ts";
 import { ListValue } from "../../src/types/list.ts";
 import { checkList } from "./invariants.ts";
@@ -25,11 +24,7 @@ async function encoding(c: RawClient, key: string): Promise<unknown> {
 }
 
 Deno.test("list encoding: listpack byte accounting equals Redis's lpBytes", async () => {
-  const srv = await startServer();
-  const oracle = await Oracle.start();
-  const ours = await RawClient.connect(srv.port);
-  const redis = await RawClient.connect(oracle.port);
-  try {
+  await sideBySide(async ({ srv, ours, redis }) => {
     const cases: string[][] = [
       ["a"],
       ["0", "1", "127", "128", "-1", "-4096", "4095", "4096", "-4097", "32767", "-32768", "32768"],
@@ -56,12 +51,7 @@ Deno.test("list encoding: listpack byte accounting equals Redis's lpBytes", asyn
       compared++;
     }
     assert.ok(compared >= 6, `compared ${compared} single-node lists`);
-  } finally {
-    ours.close();
-    redis.close();
-    await srv.close();
-    await oracle.stop();
-  }
+  });
 });
 
 Deno.test("list encoding: listpack -> quicklist on growth (Redis 7.2+ rules)", async () => {

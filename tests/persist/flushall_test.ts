@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { startServer } from "../../src/mod.ts";
 import { RawClient } from "../helpers/resp.ts";
-import { haveRedis, Oracle } from "../helpers/oracle.ts";
+import { haveRedis, sideBySide } from "../helpers/oracle.ts";
 import { until } from "./helpers.ts";
 
 function field(info: string, name: string): string {
@@ -18,10 +18,7 @@ Deno.test({
   ignore: !haveRedis(),
   async fn() {
     const dir = Deno.makeTempDirSync();
-    const srv = await startServer({ load: true, config: { dir, save: "3600 1", "rdb-key-save-delay": 1000 } });
-    const o = await Oracle.start(["--save", "3600 1", "--rdb-key-save-delay", "1000"]);
-    const a = await RawClient.connect(srv.port), b = await RawClient.connect(o.port);
-    try {
+    await sideBySide(async ({ ours: a, redis: b }) => {
       for (const c of [a, b]) {
         for (let i = 0; i < 200; i++) await c.call("SET", `k${i}`, "v");
         assert.equal(await c.call("BGSAVE"), "Background saving started");
@@ -45,11 +42,10 @@ Deno.test({
       assert.equal(await c2.call("DBSIZE"), 0);
       c2.close();
       await s2.close();
-    } finally {
-      a.close();
-      b.close();
-      await srv.close();
-      await o.stop();
-    }
+    }, {
+      load: true,
+      config: { dir, save: "3600 1", "rdb-key-save-delay": 1000 },
+      oracleArgs: ["--save", "3600 1", "--rdb-key-save-delay", "1000"],
+    });
   },
 });

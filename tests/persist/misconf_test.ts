@@ -4,9 +4,7 @@
  * the option off or a successful save lifts it.
  */
 import assert from "node:assert/strict";
-import { startServer } from "../../src/mod.ts";
-import { RawClient } from "../helpers/resp.ts";
-import { haveRedis, Oracle } from "../helpers/oracle.ts";
+import { haveRedis, sideBySide } from "../helpers/oracle.ts";
 import { until } from "./helpers.ts";
 
 Deno.test({
@@ -14,10 +12,7 @@ Deno.test({
   ignore: !haveRedis(),
   async fn() {
     const dirA = Deno.makeTempDirSync(), dirB = Deno.makeTempDirSync();
-    const srv = await startServer({ config: { dir: dirA, save: "3600 1" } });
-    const o = await Oracle.start(["--dir", dirB, "--save", "3600 1"]);
-    const a = await RawClient.connect(srv.port), b = await RawClient.connect(o.port);
-    try {
+    await sideBySide(async ({ ours: a, redis: b }) => {
       // the directory disappears: the save cannot create its temp file
       Deno.removeSync(dirA, { recursive: true });
       Deno.removeSync(dirB, { recursive: true });
@@ -46,11 +41,6 @@ Deno.test({
       for (const cmd of script) {
         assert.deepEqual(await a.call(...cmd), await b.call(...cmd), JSON.stringify(cmd));
       }
-    } finally {
-      a.close();
-      b.close();
-      await srv.close();
-      await o.stop().catch(() => {});
-    }
+    }, { config: { dir: dirA, save: "3600 1" }, oracleArgs: ["--dir", dirB, "--save", "3600 1"] });
   },
 });
