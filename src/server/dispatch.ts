@@ -18,7 +18,7 @@ import {
   wrongArity,
 } from "./errors.ts";
 import { flushPendingPushes, pendingPushCount, PUBSUB_CONTEXT_COMMANDS } from "./pubsub.ts";
-import { queueCommand, transactionMayReplicate, transactionRejected } from "./transaction.ts";
+import { queueCommand, transactionMayReplicate, transactionRejected, transactionWrites } from "./transaction.ts";
 
 /** Rejects a command before execution (counts as rejected in commandstats). */
 function reject(c: Client, cmd: Command | null, msg: string): void {
@@ -74,7 +74,7 @@ export function isLoopback(addr: string): boolean {
 
 /** EXEC of a transaction that queued a write command. */
 function isWriteExec(c: Client, cmd: Command): boolean {
-  return cmd.parent === null && cmd.name === "exec" && c.flags.has("x") && transactionMayReplicate(c);
+  return cmd.parent === null && cmd.name === "exec" && transactionWrites(c);
 }
 
 /** True when CLIENT PAUSE holds this command now. */

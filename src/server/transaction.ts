@@ -92,3 +92,9 @@ export function transactionMayReplicate(c: Client): boolean {
   const st = states.get(c);
   return st !== undefined && (st.flags & (F.WRITE | F.MAY_REPLICATE)) !== 0;
 }
+
+/** True when the queued commands include a write (Redis's is_write_command for EXEC: MISCONF). */
+export function transactionWrites(c: Client): boolean {
+  const st = states.get(c);
+  return st !== undefined && (st.flags & F.WRITE) !== 0;
+}

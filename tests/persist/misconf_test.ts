@@ -30,6 +30,10 @@ Deno.test({
         ["MULTI"],
         ["GET", "a"],
         ["EXEC"],
+        // may-replicate but not a write: EXEC is not refused (regression: it was)
+        ["MULTI"],
+        ["PUBLISH", "ch", "x"],
+        ["EXEC"],
         ["CONFIG", "SET", "stop-writes-on-bgsave-error", "no"],
         ["SET", "a", "2"],
         ["PING"],
