@@ -167,6 +167,7 @@ function configSet(c: Client, argv: string[]): void {
 
 function configResetStat(c: Client): void {
   const server = c.server;
+  server.settleCommandTime();
   server.stats.reset();
   const seen = new Set<unknown>();
   for (const cmd of server.commands.values()) {

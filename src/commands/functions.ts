@@ -46,7 +46,7 @@ function fcall(c: Client, argv: string[], ro: boolean): void {
       funcname: fn.name,
       flags: fn.flags,
       readOnly: ro || (fn.flags & SF.NO_WRITES) !== 0,
-      start: c.server.lastCallEnd,
+      start: performance.now(),
     },
     argv,
     3,

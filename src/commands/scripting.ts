@@ -80,7 +80,7 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, ro: boolean): vo
       funcname: script.sha,
       flags,
       readOnly: ro || (flags & SF.NO_WRITES) !== 0,
-      start: server.lastCallEnd,
+      start: performance.now(),
     },
     argv,
     3,

@@ -369,12 +369,13 @@ export class Blocking {
     this.reprocessTimeout = st.timeout;
     this.reprocessArgv = st.argv;
     const s = this.server;
+    s.settleCommandTime(); // the commands before it in this batch; then its own re-execution
     try {
-      s.lastCallEnd = performance.now();
       call(c, cmd, st.argv);
     } finally {
       this.reprocessing = null;
     }
+    s.settleCommandTime();
     if (!c.flags.has("b")) this.resume(c);
   }
 }

@@ -26,7 +26,7 @@ export function processInput(c: Client): void {
   const s = c.server;
   const p = c.parser;
   c.inBatch = true;
-  s.lastCallEnd = performance.now(); // dispatch times each command from here (see call())
+  if (s.untimedCount === 0) s.timingStart = performance.now(); // the batch's commands are timed together
   try {
     if (c.deferred) {
       const argv = c.deferred;
@@ -38,7 +38,7 @@ export function processInput(c: Client): void {
       }
     }
     p.maxBulk = s.protoMaxBulkLen;
-    while (!c.closed && !c.closeAfterReply && !c.flags.has("b")) {
+    while (!c.closed && !c.closeAfterReply && (c.flags.size === 0 || !c.flags.has("b"))) {
       p.strict = !c.authenticated;
       const argv = p.next();
       if (argv === null) {
@@ -60,6 +60,7 @@ export function processInput(c: Client): void {
     }
   } finally {
     c.inBatch = false;
+    if (s.untimedCount !== 0) s.settleCommandTime();
   }
 }
 

@@ -125,9 +125,10 @@ export class RequestParser {
         return null;
       }
       if (n <= 0) return [];
+      const whole = this.wholeFrame(n);
+      if (whole !== null) return whole;
       this.mbLeft = n;
-      this.argv = new Array(n);
-      this.argv.length = 0;
+      this.argv = [];
     }
     while (this.mbLeft > 0) {
       if (this.bulkLen < 0) {
@@ -154,6 +155,88 @@ export class RequestParser {
     this.argv = [];
     return argv;
   }
+
+  /**
+   * The fast path of multibulk, with pos just past the `*n` line: when all `n` bulks are buffered and
+   * well-formed, consumes them and returns argv (a packed array of exact size); otherwise returns null
+   * with pos unchanged, and the incremental path takes over (it also produces the protocol errors).
+   */
+  private wholeFrame(n: number): string[] | null {
+    const buf = this.buf, len = this.len;
+    if (n > bulkStart.length) {
+      if (n > 1024 * 1024) return null;
+      bulkStart = new Int32Array(n);
+      bulkLength = new Int32Array(n);
+    }
+    const max = this.strict ? 16384 : this.maxBulk;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      if (p >= len || buf[p] !== 36 /* '$' */) return null;
+      let q = p + 1, v = 0;
+      // Plain positive decimal lengths only; anything else goes the careful way.
+      while (q < len) {
+        const d = buf[q] - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+        q++;
+      }
+      if (q === p + 1 || q + 1 >= len || buf[q] !== CR || buf[q + 1] !== LF || q - p > 12 || v > max) return null;
+      if (buf[p + 1] === 48 && q - p > 2) return null; // leading zero
+      const start = q + 2;
+      if (len - start < v + 2) return null;
+      bulkStart[i] = start;
+      bulkLength[i] = v;
+      p = start + v + 2;
+    }
+    this.pos = p;
+    const name = commandName(buf, bulkStart[0], bulkLength[0]);
+    switch (n) {
+      case 1:
+        return [name];
+      case 2:
+        return [name, this.bulk(1)];
+      case 3:
+        return [name, this.bulk(1), this.bulk(2)];
+      case 4:
+        return [name, this.bulk(1), this.bulk(2), this.bulk(3)];
+    }
+    const argv = [name, this.bulk(1), this.bulk(2), this.bulk(3), this.bulk(4)];
+    for (let i = 5; i < n; i++) argv.push(this.bulk(i));
+    return argv;
+  }
+
+  /** The i-th bulk located by wholeFrame. */
+  private bulk(i: number): string {
+    const start = bulkStart[i];
+    return bytesToStr(this.buf, start, start + bulkLength[i]);
+  }
+}
+
+/** Offsets and lengths of the bulks of the frame being parsed by wholeFrame (reused). */
+let bulkStart = new Int32Array(64);
+let bulkLength = new Int32Array(64);
+
+/**
+ * Recently seen command names (argv[0]), by a hash of their length and first/last bytes: a repeated
+ * command name reuses one string (no allocation, and its hash is already computed for the command
+ * table lookup).
+ */
+const NAME_SLOTS = 64;
+const nameCache: string[] = new Array(NAME_SLOTS).fill("");
+
+/** argv[0] of `len` bytes at `start`: the cached string when the bytes match, else a new one (cached). */
+function commandName(buf: Uint8Array, start: number, len: number): string {
+  if (len === 0 || len > 24) return bytesToStr(buf, start, start + len);
+  const slot = (len * 31 + buf[start] * 7 + buf[start + len - 1]) & (NAME_SLOTS - 1);
+  const cached = nameCache[slot];
+  if (cached.length === len) {
+    let k = 0;
+    while (k < len && cached.charCodeAt(k) === buf[start + k]) k++;
+    if (k === len) return cached;
+  }
+  const name = bytesToStr(buf, start, start + len);
+  nameCache[slot] = name;
+  return name;
 }
 
 /** Parses a strict decimal integer like Redis's string2ll; null when malformed. */

@@ -781,7 +781,6 @@ export class LuaEngine {
     if (s.callDepth === 0 && s.pendingPropagation.length !== 0) s.flushPropagation();
     if (s.callDepth === 0) s.clock.endCommand();
     const end = performance.now();
-    s.lastCallEnd = end;
     const cmd = busy.cmd;
     if (cmd !== null) {
       cmd.usec += (end - ctx.start) * 1000;

@@ -150,8 +150,9 @@ export function processCommand(c: Client, argv: string[]): boolean {
 }
 
 /**
- * Executes a resolved command with statistics and reply-mode handling. A top-level caller outside the
- * connection reactor must set `server.lastCallEnd = performance.now()` first (it is the start time).
+ * Executes a resolved command with statistics and reply-mode handling. A top-level command's duration
+ * is accounted by `server.settleCommandTime()`, which its caller runs after it (the connection reactor
+ * once per read batch); nested calls (EXEC, scripts) time themselves.
  */
 export function call(c: Client, cmd: Command, argv: string[]): void {
   const s = c.server;
@@ -163,10 +164,9 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   c.cmd = cmd;
   s.touchAllowed = !c.noTouch || cmd.name === "touch";
   const errors = c.errorReplies;
-  // Top-level commands of a batch are timed from the end of the previous one (one clock read per
-  // command); nested calls (EXEC, scripts) read the clock at their start.
-  const start = s.callDepth === 0 ? s.lastCallEnd : performance.now();
-  if (s.callDepth === 0) {
+  const top = s.callDepth === 0;
+  const start = top ? 0 : performance.now();
+  if (top) {
     s.clock.beginCommand();
     s.currentClient = c;
   }
@@ -188,12 +188,11 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   else if (s.dirty > dirty && s.propagateHooks.length !== 0) s.propagate(c.db.id, c.argv);
   s.callDepth--;
   if (s.callDepth === 0 && s.pendingPropagation.length !== 0) s.flushPropagation();
-  if (s.callDepth === 0) s.clock.endCommand();
-  const end = performance.now();
-  if (s.callDepth === 0) s.lastCallEnd = end;
+  if (top) s.clock.endCommand();
   // Like Redis, a command that blocked is counted when it completes (re-execution or timeout).
   if (blocking.blockEpoch === blockEpoch) {
-    cmd.usec += (end - start) * 1000;
+    if (top) s.untimed[s.untimedCount++] = cmd;
+    else cmd.usec += (performance.now() - start) * 1000;
     cmd.calls++;
     if (c.errorReplies !== errors) cmd.failedCalls++;
     s.stats.numCommands++;

@@ -391,6 +391,7 @@ function persistenceFields(s: Server): Fields {
 
 /** Sum of the time spent in commands (INFO stats eventloop_duration_cmd_sum). */
 function commandUsecSum(s: Server): number {
+  s.settleCommandTime();
   let sum = 0;
   for (const cmd of uniqueCommands(s)) sum += cmd.usec;
   return Math.round(sum);
@@ -532,6 +533,7 @@ function* uniqueCommands(s: Server): Iterable<Command> {
 }
 
 function commandStatsFields(s: Server): Fields {
+  s.settleCommandTime();
   const f: Fields = [];
   for (const cmd of uniqueCommands(s)) {
     if (cmd.calls === 0 && cmd.failedCalls === 0 && cmd.rejectedCalls === 0) continue;

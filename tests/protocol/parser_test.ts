@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { withServer } from "../helpers/server.ts";
 import { encodeCommand, RawClient } from "../helpers/resp.ts";
+import { sideBySide } from "../helpers/oracle.ts";
 
 Deno.test("protocol: 10k pipelined commands in one write all answer in order", async () => {
   await withServer(async (_srv, c) => {
@@ -85,5 +86,52 @@ Deno.test("protocol: a 2 MB value arriving in pieces round-trips", async () => {
     for (let off = 0; off < frame.length; off += 100_000) await c.write(frame.slice(off, off + 100_000));
     assert.equal(await c.readRaw(), "+OK\r\n");
     assert.equal(await c.callRaw("GET", "big"), `$${v.length}\r\n${v}\r\n`);
+  });
+});
+
+// Frames that arrive complete in one read take the parser's fast path; malformed ones must still get
+// exactly Redis's error (the careful path decides), and well-formed oddities the same replies.
+const wholeFrames = [
+  "*1\r\n$01\r\nx\r\n",
+  "*1\r\n$+1\r\nx\r\n",
+  "*1\r\n$1x\r\nx\r\n",
+  "*2\r\n$4\r\nECHO\r\n$ 1\r\nx\r\n",
+  "*2\r\n$4\r\nECHO\r\n$00\r\n\r\n",
+  "*2\r\n$4\r\nECHO\r\n$0\r\n\r\n",
+  "*2\r\n$4\r\nECHO\r\n$-0\r\n\r\n",
+  "*2\r\n$4\r\nECHO\r\n$3\r\nabcXY",
+  "*3\r\n$4\r\nECHO\r\n$1\r\nx\r\n",
+];
+Deno.test("protocol: complete malformed frames get Redis's reply (differential)", async () => {
+  await sideBySide(async ({ srv, oracle }) => {
+    for (const frame of wholeFrames) {
+      const replies: string[] = [];
+      for (const port of [srv.port, oracle.port]) {
+        const c = await RawClient.connect(port);
+        await c.write("PING\r\n" + frame + "PING\r\n");
+        let text = "";
+        try {
+          for (let i = 0; i < 4; i++) text += await c.readRaw(200);
+        } catch {
+          // closed after the error, or no further reply
+        }
+        c.close();
+        replies.push(text);
+      }
+      assert.equal(replies[0], replies[1], JSON.stringify(frame));
+    }
+  });
+});
+
+Deno.test("protocol: command names of the same length and ends are told apart (name cache)", async () => {
+  await withServer(async (_srv, c) => {
+    // SETEX/SETNX and GETEX/GETDEL… share length and first/last bytes: a cache mix-up would run the wrong one.
+    const frame = encodeCommand(["SETEX", "k", "100", "v"]) + encodeCommand(["SETNX", "k", "w"]) +
+      encodeCommand(["setnx", "k2", "w"]) + encodeCommand(["SeTeX", "k3", "100", "v"]) + encodeCommand(["GET", "k2"]) +
+      encodeCommand(["SET", "k4", "z"]) + encodeCommand(["GET", "k4"]);
+    await c.write(frame);
+    const got: string[] = [];
+    for (let i = 0; i < 7; i++) got.push(await c.readRaw());
+    assert.deepEqual(got, ["+OK\r\n", ":0\r\n", ":1\r\n", "+OK\r\n", "$1\r\nw\r\n", "+OK\r\n", "$1\r\nz\r\n"]);
   });
 });
