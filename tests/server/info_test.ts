@@ -252,3 +252,20 @@ Deno.test("info: replies to pipelined INFO calls stay in order", async () => {
     assert.match(r[2], /# CPU/);
   });
 });
+
+Deno.test("info: commandstats usec accounts command time, also inside one pipelined batch", async () => {
+  await withServer(async (_srv, c) => {
+    // One read batch: a 50 ms command and cheap ones. The batch is timed as a whole, so the total
+    // time must be there (split among the batch's commands), and INFO in the same batch sees it.
+    await c.write(
+      "*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$4\r\n0.05\r\nPING\r\nPING\r\n*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n",
+    );
+    assert.equal(await c.readRaw(), "+OK\r\n");
+    await c.readRaw();
+    await c.readRaw();
+    const text = await c.read() as string;
+    const usec = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=\\d+,usec=(\\d+)`).exec(text)?.[1] ?? -1);
+    assert.ok(usec("debug") + usec("ping") >= 50000, text);
+    assert.ok(usec("ping") > 0, text);
+  }, { config: { "enable-debug-command": "yes" } });
+});
