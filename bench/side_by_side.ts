@@ -7,7 +7,8 @@
  * Options: --requests N (default 300000), --keys N (default 1000000, 0 skips the memory figure),
  * --tests set,get (redis-benchmark -t names), --command "pfadd hll __rand_int__" (repeatable: custom
  * commands; --random N passes -r N to them), --pipelines 1,16, --clients 50, --rounds 3 (median of N
- * alternating runs per side).
+ * alternating runs per side), --hashes N (also compare RSS after N hashes of 10 small fields each are
+ * written with pipelined HSETs; 0 = skip, the default).
  */
 import { parseArgs } from "node:util";
 import { printTable, rss, startOurs, startRedis, stopAll, type Target, waitReady } from "./servers.ts";
@@ -23,6 +24,7 @@ const { values: opts } = parseArgs({
     command: { type: "string", multiple: true, default: [] },
     random: { type: "string" },
     rounds: { type: "string", default: "3" },
+    hashes: { type: "string", default: "0" },
   },
 });
 
@@ -92,6 +94,7 @@ try {
   }
   const keys = opts.keys!;
   if (keys !== "0") await memoryFigures(keys);
+  if (opts.hashes !== "0") await hashMemoryFigures(Number(opts.hashes));
 } finally {
   await stopAll([ours, redis]);
 }
@@ -111,6 +114,49 @@ async function memoryFigures(keys: string): Promise<void> {
   const settled = await settledRss(ours.proc.pid, 45_000);
   const b2 = rss(redis.proc.pid);
   rows.push([`RSS ${keys} keys x 16 B, settled (MB)`, settled / 1e6, b2 / 1e6, (settled / b2).toFixed(2)]);
+}
+
+/**
+ * Writes `n` hashes (`h:<i>`, fields `field:0`…`field:9` with 8-byte values) into each server with
+ * pipelined HSETs and records the RSS growth over the empty server.
+ */
+async function hashMemoryFigures(n: number): Promise<void> {
+  const got: number[] = [];
+  for (const t of [ours, redis]) {
+    await run("redis-cli", ["-p", String(t.port), "flushall"]);
+    await new Promise((r) => setTimeout(r, 1000));
+    const base = rss(t.proc.pid);
+    await pipelineHashes(t.port, n);
+    await new Promise((r) => setTimeout(r, 1000));
+    got.push(rss(t.proc.pid), base);
+  }
+  const [a, a0, b, b0] = got;
+  rows.push([`RSS ${n} hashes x 10 fields (MB)`, a / 1e6, b / 1e6, (a / b).toFixed(2)]);
+  rows.push([`RSS growth for them (MB)`, (a - a0) / 1e6, (b - b0) / 1e6, ((a - a0) / (b - b0)).toFixed(2)]);
+}
+
+/** Sends HSET h:i field:0 v… field:9 v… for i < n in batches of 1000 and reads the replies. */
+async function pipelineHashes(port: number, n: number): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const enc = new TextEncoder();
+  const buf = new Uint8Array(1 << 16);
+  const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
+  for (let i = 0; i < n; i += 1000) {
+    let text = "";
+    const end = Math.min(n, i + 1000);
+    for (let k = i; k < end; k++) {
+      text += "*22\r\n" + bulk("HSET") + bulk(`h:${k}`);
+      for (let f = 0; f < 10; f++) text += bulk(`field:${f}`) + bulk(`v${String(k * 10 + f).padStart(7, "0")}`);
+    }
+    await conn.write(enc.encode(text));
+    let lines = 0;
+    while (lines < end - i) {
+      const r = await conn.read(buf);
+      if (r === null) throw new Error("connection closed");
+      for (let j = 0; j < r; j++) if (buf[j] === 10) lines++;
+    }
+  }
+  conn.close();
 }
 
 printTable(rows);

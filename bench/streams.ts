@@ -1,0 +1,107 @@
+/**
+ * Stream throughput side by side (ours vs Debian's redis-server), with redis-benchmark:
+ * - XADD s * field value (auto ids);
+ * - XREADGROUP GROUP g c COUNT 1 STREAMS q > on a stream pre-filled with --entries entries (each call
+ *   delivers one new entry and adds it to the PEL);
+ * - XACK q g 0-<random> over those delivered ids (-r: a random pending id, some already acked).
+ * Median of --rounds alternating runs per side, at each --pipelines depth. Not a test.
+ *
+ *   deno run -A bench/streams.ts [--requests 200000] [--pipelines 1,16] [--rounds 3] [--clients 50]
+ */
+import { parseArgs } from "node:util";
+import { printTable, startOurs, startRedis, stopAll, type Target, waitReady } from "./servers.ts";
+
+const { values: opts } = parseArgs({
+  args: Deno.args,
+  options: {
+    requests: { type: "string", default: "200000" },
+    pipelines: { type: "string", default: "1,16" },
+    clients: { type: "string", default: "50" },
+    rounds: { type: "string", default: "3" },
+  },
+});
+const N = Number(opts.requests);
+
+async function run(cmd: string, args: string[]): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  const text = new TextDecoder();
+  return text.decode(out.stdout) + text.decode(out.stderr).slice(0, 500);
+}
+
+/** redis-benchmark of one custom command line; returns requests/s. */
+async function bench(t: Target, pipeline: number, argv: string[], random = 0): Promise<number> {
+  const csv = await run("redis-benchmark", [
+    "-p",
+    String(t.port),
+    "-c",
+    opts.clients!,
+    "-n",
+    String(N),
+    "-P",
+    String(pipeline),
+    ...(random ? ["-r", String(random)] : []),
+    "--csv",
+    ...argv,
+  ]);
+  const line = csv.split("\n").find((l) => l.startsWith('"') && !l.startsWith('"test"'));
+  if (!line) throw new Error(`no result for ${t.name} ${argv.join(" ")}:\n${csv}`);
+  return Number(JSON.parse(`[${line}]`)[1]);
+}
+
+/** Sends raw RESP commands in batches of 1000, each followed by a PING whose +PONG ends its replies. */
+async function pipeline(port: number, commands: string[][]): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const enc = new TextEncoder(), dec = new TextDecoder();
+  const buf = new Uint8Array(1 << 16);
+  for (let i = 0; i < commands.length; i += 1000) {
+    const batch = [...commands.slice(i, i + 1000), ["PING"]];
+    const text = batch.map((a) => `*${a.length}\r\n` + a.map((s) => `$${s.length}\r\n${s}\r\n`).join("")).join("");
+    await conn.write(enc.encode(text));
+    let tail = "";
+    while (!tail.endsWith("+PONG\r\n")) {
+      const r = await conn.read(buf);
+      if (r === null) throw new Error("connection closed");
+      tail = (tail + dec.decode(buf.subarray(0, r))).slice(-16);
+    }
+  }
+  conn.close();
+}
+
+/** A stream `q` of N entries with ids 0-1…0-N and a group `g` at its start. */
+async function prepareQueue(t: Target): Promise<void> {
+  const cmds: string[][] = [["DEL", "q"]];
+  for (let i = 1; i <= N; i++) cmds.push(["XADD", "q", `0-${i}`, "field", "value"]);
+  cmds.push(["XGROUP", "CREATE", "q", "g", "0"]);
+  await pipeline(t.port, cmds);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+}
+
+const rows: [string, number, number, string][] = [];
+const ours = startOurs(), redis = startRedis();
+try {
+  await waitReady(ours.port);
+  await waitReady(redis.port);
+  for (const p of opts.pipelines!.split(",").map(Number)) {
+    const results = { xadd: [[], []], xreadgroup: [[], []], xack: [[], []] } as Record<string, number[][]>;
+    await bench(ours, p, ["XADD", "s", "*", "field", "value"]); // warm-up
+    for (let r = 0; r < Number(opts.rounds); r++) {
+      for (const [side, t] of [ours, redis].entries()) {
+        results.xadd[side].push(await bench(t, p, ["XADD", "s", "*", "field", "value"]));
+        await prepareQueue(t);
+        results.xreadgroup[side].push(await bench(t, p, ["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "q", ">"]));
+        results.xack[side].push(await bench(t, p, ["XACK", "q", "g", "0-__rand_int__"], N));
+      }
+    }
+    for (const [name, [a, b]] of Object.entries(results)) {
+      const ma = median(a), mb = median(b);
+      rows.push([`${name.toUpperCase()} -P ${p} (req/s)`, ma, mb, (ma / mb).toFixed(2)]);
+    }
+  }
+} finally {
+  await stopAll([ours, redis]);
+}
+printTable(rows);
