@@ -24,7 +24,17 @@ import {
   XSETID_SMALLER,
 } from "../server/errors.ts";
 import { Stream, type TrimArgs } from "../types/stream.ts";
-import { formatId, idDecr, idIncr, MAX_ID, MIN_ID, seqIsMax, type StreamId } from "../types/stream_id.ts";
+import {
+  formatId,
+  idDecr,
+  idIncr,
+  idMsSafe,
+  idSeqSafe,
+  MAX_ID,
+  MIN_ID,
+  seqIsMax,
+  type StreamId,
+} from "../types/stream_id.ts";
 import { intervalId, llArg, parseAddTrim, parsePolicyIds, streamAt, strictId } from "./stream_args.ts";
 
 /** One entry: [id, [field, value, …]] (or [id, nil] when `fields` is undefined: a deleted PEL entry). */
@@ -132,8 +142,9 @@ function xadd(c: Client, argv: string[]): void {
   }
   const cfg = c.server.config;
   s.append(id, argv.slice(fieldPos), cfg.num("stream-node-max-entries"), cfg.num("stream-node-max-bytes"));
-  const idText = formatId(id);
-  c.addBulk(idText);
+  const ms = idMsSafe(id), seq = idSeqSafe(id);
+  if (ms >= 0 && seq >= 0) c.addBulkPair(ms, seq);
+  else c.addBulk(formatId(id));
   const srv = c.server;
   srv.keyModified(c.db, key);
   srv.notify("t", "xadd", key, c.db.id);
@@ -148,7 +159,7 @@ function xadd(c: Client, argv: string[]): void {
   // The generated ID is what gets replicated.
   if (propagating && (given === null || !given.seqGiven)) {
     const out = c.argv.slice();
-    out[a.idIdx] = idText;
+    out[a.idIdx] = formatId(id);
     c.argv = out;
   }
 }

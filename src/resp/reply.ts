@@ -84,6 +84,27 @@ export class ReplyBuffer {
     this.outLen = p;
   }
 
+  /**
+   * A bulk reply `<a>-<b>` of two integers in [0, 2^53) (a stream ID) written straight into the
+   * output, without building the string.
+   */
+  addBulkPair(a: number, b: number): void {
+    if (this.muted) return;
+    this.reserve(64);
+    const out = this.out;
+    let p = this.outLen;
+    out[p++] = 36; // $
+    p = writeUint(out, p, decimalDigits(a) + 1 + decimalDigits(b));
+    out[p++] = 13;
+    out[p++] = 10;
+    p = writeSafeUint(out, p, a);
+    out[p++] = 45; // -
+    p = writeSafeUint(out, p, b);
+    out[p++] = 13;
+    out[p++] = 10;
+    this.outLen = p;
+  }
+
   /** A bulk reply of `s[start, start + len)`, without creating the substring (list ranges). */
   addBulkSlice(s: string, start: number, len: number): void {
     if (this.muted) return;
@@ -196,6 +217,29 @@ export class ReplyBuffer {
 }
 
 /** Writes the decimal digits of `n` (a non-negative integer below 2^31) at `p`; returns the new end. */
+/** Decimal digits of an integer in [0, 2^53). */
+function decimalDigits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
+/** Writes an integer in [0, 2^53) in decimal (writeUint is limited to 32 bits). */
+function writeSafeUint(out: Uint8Array, p: number, n: number): number {
+  if (n < 0x80000000) return writeUint(out, p, n);
+  const hi = Math.floor(n / 1e8);
+  let lo = n - hi * 1e8;
+  p = writeUint(out, p, hi);
+  for (let i = p + 7; i >= p; i--) {
+    out[i] = 48 + (lo % 10);
+    lo = (lo / 10) | 0;
+  }
+  return p + 8;
+}
+
 function writeUint(out: Uint8Array, p: number, n: number): number {
   if (n < 10) {
     out[p] = 48 + n;

@@ -129,3 +129,20 @@ Deno.test("XDEL, XTRIM (exact and approximate, LIMIT), XADD trimming and XSETID 
   ];
   assertSameReplies(script, await differential(script));
 });
+
+Deno.test("streams: XADD replies IDs of every magnitude like Redis (written without building the text)", async () => {
+  const script: Script = [
+    ["XADD", "b", "0-1", "f", "v"],
+    ["XADD", "b", "2147483647-2147483648", "f", "v"],
+    ["XADD", "b", "2147483648-4294967296", "f", "v"],
+    ["XADD", "b", "99999999-100000000", "f", "v"],
+    ["XADD", "b", "100000000-*", "f", "v"],
+    ["XADD", "b", "9007199254740991-9007199254740991", "f", "v"],
+    ["XADD", "b", "9007199254740992-0", "f", "v"],
+    ["XADD", "b", "18446744073709551615-*", "f", "v"],
+    ["XADD", "c", "18446744073709551614-18446744073709551615", "f", "v"],
+    ["XADD", "c", "*", "f", "v"],
+    ["XRANGE", "b", "-", "+"],
+  ];
+  assertSameReplies(script, await differential(script));
+});
