@@ -92,7 +92,9 @@ try {
       for (const [side, t] of [ours, redis].entries()) {
         results.xadd[side].push(await bench(t, p, ["XADD", "s", "*", "field", "value"]));
         await prepareQueue(t);
-        results.xreadgroup[side].push(await bench(t, p, ["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "q", ">"]));
+        results.xreadgroup[side].push(
+          await bench(t, p, ["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "q", ">"]),
+        );
         results.xack[side].push(await bench(t, p, ["XACK", "q", "g", "0-__rand_int__"], N));
       }
     }

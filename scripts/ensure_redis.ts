@@ -20,11 +20,11 @@ function sh(script: string): boolean {
   }
 }
 
-const needed = ["redis-server", "redis-cli", "redis-benchmark"];
+const needed = ["redis-server", "redis-cli", "redis-benchmark", "ps"];
 if (!needed.every(have)) {
   console.error("installing redis-server and redis-tools (the tests' oracle) with apt-get…");
   const ok = sh(
-    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools",
+    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools procps",
   );
   sh("(service redis-server stop || pkill -x redis-server) >/dev/null 2>&1");
   if (!ok || !needed.every(have)) {

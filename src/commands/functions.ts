@@ -1,20 +1,18 @@
 /**
  * Redis Functions commands (functions.c): FCALL, FCALL_RO and FUNCTION LOAD | DELETE | LIST | DUMP |
- * RESTORE | FLUSH | KILL | STATS. The library registry lives in src/script/functions.ts.
+ * RESTORE | FLUSH | KILL | STATS. Libraries are loaded by src/script/functions.ts.
+ *
+ * The engine is loaded lazily (src/script/loader.ts): FUNCTION LOAD and FUNCTION RESTORE are flagged
+ * needsLua, so dispatch loads it before calling them. The others answer from the library registry
+ * (src/script/state.ts), which is empty until the engine is loaded.
  */
 import { replyHelp } from "./help.ts";
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
-import { engineOf, SF } from "../script/engine.ts";
-import {
-  deleteLibrary,
-  dumpFunctions,
-  flushFunctions,
-  FUNCTION_FLAGS,
-  functionsOf,
-  loadLibrary,
-  parseFunctionPayload,
-} from "../script/functions.ts";
+import { FUNCTION_FLAGS, SF } from "../script/flags.ts";
+import { functionsOf } from "../script/state.ts";
+import { dumpFunctions, parseFunctionPayload } from "../script/functions_payload.ts";
+import { scriptRuntime } from "../script/loader.ts";
 import { parseNumKeys } from "./scripting.ts";
 import {
   BUSY_EVAL,
@@ -39,7 +37,8 @@ function fcall(c: Client, argv: string[], ro: boolean): void {
     c.addError(SCRIPT_RO_WRITE_FLAG);
     return;
   }
-  engineOf(c.server).runFunction(
+  // A registered function means the engine is loaded.
+  scriptRuntime().engineOf(c.server).runFunction(
     fn.ref,
     {
       caller: c,
@@ -73,7 +72,7 @@ function functionLoad(c: Client, argv: string[]): void {
     c.addError("ERR Function LOAD got too many arguments");
     return;
   }
-  const r = loadLibrary(c.server, argv[i], replace, FUNCTION_LOAD_TIMEOUT_MS);
+  const r = scriptRuntime().loadLibrary(c.server, argv[i], replace, FUNCTION_LOAD_TIMEOUT_MS);
   if (typeof r === "string") {
     c.server.dirty++; // a data change: replicated and counted for save points
     c.addBulk(r);
@@ -81,7 +80,8 @@ function functionLoad(c: Client, argv: string[]): void {
 }
 
 function functionDelete(c: Client, argv: string[]): void {
-  if (deleteLibrary(c.server, argv[2])) {
+  // An existing library means the engine is loaded.
+  if (functionsOf(c.server).libraries.has(argv[2]) && scriptRuntime().deleteLibrary(c.server, argv[2])) {
     c.server.dirty++;
     c.addOk();
   } else c.addError(LIBRARY_NOT_FOUND);
@@ -165,6 +165,7 @@ function functionRestore(c: Client, argv: string[]): void {
     return;
   }
   const server = c.server;
+  const { flushFunctions, loadLibrary } = scriptRuntime();
   // Loaded atomically: on any error the previous libraries come back.
   const saved = [...functionsOf(server).libraries.values()].map((l) => l.code);
   const restorePrevious = () => {
@@ -189,14 +190,14 @@ function functionFlush(c: Client, argv: string[]): void {
     c.addError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
     return;
   }
-  flushFunctions(c.server);
+  if (functionsOf(c.server).libraries.size !== 0) scriptRuntime().flushFunctions(c.server);
   c.server.dirty++;
   c.addOk();
 }
 
 function functionKill(c: Client): void {
   if (c.server.busyScript === null) c.addError(NOTBUSY);
-  else engineOf(c.server).kill(c, false);
+  else scriptRuntime().engineOf(c.server).kill(c, false); // a busy script means the engine is loaded
 }
 
 function functionStats(c: Client): void {
@@ -208,7 +209,7 @@ function functionStats(c: Client): void {
   const st = functionsOf(c.server);
   c.addMapLen(2);
   c.addBulk("running_script");
-  const running = busy === null ? null : engineOf(c.server).runningScript();
+  const running = busy === null ? null : scriptRuntime().engineOf(c.server).runningScript();
   if (running === null) c.addNull();
   else {
     c.addMapLen(3);
@@ -277,11 +278,11 @@ export const commands: CommandDef[] = [
   { name: "function|help", handler: functionHelp },
   { name: "fcall", handler: (c, argv) => fcall(c, argv, false) },
   { name: "fcall_ro", handler: (c, argv) => fcall(c, argv, true) },
-  { name: "function|load", handler: functionLoad },
+  { name: "function|load", handler: functionLoad, needsLua: true },
   { name: "function|delete", handler: functionDelete },
   { name: "function|list", handler: functionList },
   { name: "function|dump", handler: (c) => functionDump(c) },
-  { name: "function|restore", handler: functionRestore },
+  { name: "function|restore", handler: functionRestore, needsLua: true },
   { name: "function|flush", handler: functionFlush },
   { name: "function|kill", handler: functionKill },
   { name: "function|stats", handler: (c) => functionStats(c) },

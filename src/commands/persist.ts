@@ -3,7 +3,7 @@
  * src/persist/ (formats, files, server state); these handlers parse arguments and reply with
  * Redis's texts. Handlers stay synchronous: BGSAVE's file I/O completes later on its own.
  */
-import { functionsPersistence } from "../script/functions.ts";
+import { functionsPersistence } from "../script/loader.ts";
 import { setFunctionsPersistence } from "../persist/persistence.ts";
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";

@@ -2,14 +2,19 @@
  * Lua scripting commands (eval.c): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT LOAD | EXISTS |
  * FLUSH | KILL. The engine, sandbox and `redis` API live in src/script/.
  *
+ * The engine is loaded lazily (src/script/loader.ts): commands that compile scripts (EVAL, EVAL_RO,
+ * SCRIPT LOAD) are flagged needsLua, so dispatch loads it before calling them. The others answer
+ * from the script cache, which is empty until the engine is loaded.
+ *
  * Busy scripts: past busy-reply-threshold a script lets the event loop serve other clients (-BUSY,
  * SCRIPT KILL; see src/script/engine.ts).
  */
 import { replyHelp } from "./help.ts";
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
-import { engineOf, SF } from "../script/engine.ts";
-import { flushScripts, loadScript, scriptCache } from "../script/cache.ts";
+import { SF } from "../script/flags.ts";
+import { scriptCache } from "../script/state.ts";
+import { scriptRuntime } from "../script/loader.ts";
 import {
   NOSCRIPT,
   NOT_INTEGER,
@@ -60,7 +65,7 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, ro: boolean): vo
       return;
     }
   } else {
-    const s = loadScript(server, argv[1]);
+    const s = scriptRuntime().loadScript(server, argv[1]);
     if (typeof s === "string") {
       c.addError(s);
       return;
@@ -72,8 +77,8 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, ro: boolean): vo
     c.addError(SCRIPT_RO_WRITE_FLAG);
     return;
   }
-  const engine = engineOf(server);
-  engine.runFunction(
+  // A cached script means the engine is loaded.
+  scriptRuntime().engineOf(server).runFunction(
     script.ref,
     {
       caller: c,
@@ -89,7 +94,7 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, ro: boolean): vo
 }
 
 function scriptLoad(c: Client, argv: string[]): void {
-  const s = loadScript(c.server, argv[2]);
+  const s = scriptRuntime().loadScript(c.server, argv[2]);
   if (typeof s === "string") c.addError(s);
   else c.addBulk(s.sha);
 }
@@ -112,13 +117,13 @@ function scriptFlush(c: Client, argv: string[]): void {
       return;
     }
   }
-  flushScripts(c.server);
+  if (scriptCache(c.server).size !== 0) scriptRuntime().flushScripts(c.server);
   c.addOk();
 }
 
 function scriptKill(c: Client): void {
   if (c.server.busyScript === null) c.addError(NOTBUSY);
-  else engineOf(c.server).kill(c, true);
+  else scriptRuntime().engineOf(c.server).kill(c, true); // a busy script means the engine is loaded
 }
 
 /** SCRIPT HELP: Redis's text. */
@@ -143,11 +148,11 @@ function scriptHelp(c: Client): void {
 
 export const commands: CommandDef[] = [
   { name: "script|help", handler: scriptHelp },
-  { name: "eval", handler: (c, argv) => evalGeneric(c, argv, false, false) },
+  { name: "eval", handler: (c, argv) => evalGeneric(c, argv, false, false), needsLua: true },
   { name: "evalsha", handler: (c, argv) => evalGeneric(c, argv, true, false) },
-  { name: "eval_ro", handler: (c, argv) => evalGeneric(c, argv, false, true) },
+  { name: "eval_ro", handler: (c, argv) => evalGeneric(c, argv, false, true), needsLua: true },
   { name: "evalsha_ro", handler: (c, argv) => evalGeneric(c, argv, true, true) },
-  { name: "script|load", handler: scriptLoad },
+  { name: "script|load", handler: scriptLoad, needsLua: true },
   { name: "script|exists", handler: scriptExists },
   { name: "script|flush", handler: scriptFlush },
   { name: "script|kill", handler: scriptKill },

@@ -20,6 +20,8 @@ export interface CommandDef {
   handler: Handler;
   /** Metadata for commands newer than the reference file, or corrections. */
   meta?: Partial<CommandMeta>;
+  /** The handler needs the Lua engine: dispatch waits for it to load first (src/script/loader.ts). */
+  needsLua?: boolean;
 }
 
 /** A key spec in the reference file's form (see ../shared/reference/README.md). */
@@ -279,6 +281,8 @@ export class Command {
   readonly tips: readonly string[];
   subcommands: Map<string, Command> | null = null;
   handler: Handler | null;
+  /** CommandDef.needsLua: dispatch loads the Lua engine before calling the handler. */
+  needsLua = false;
   // per-command statistics (INFO commandstats)
   calls = 0;
   usec = 0;
@@ -434,6 +438,7 @@ function makeCommand(fullName: string, def: CommandDef | null, parent: Command |
   const meta = { ...(ref ?? { arity: -1, group: "generic", since: "8.0.0" }), ...(def?.meta ?? {}) } as CommandMeta;
   if (!ref && !def?.meta) throw new Error(`no metadata for command ${display}`);
   const cmd = new Command(fullName, meta, def?.handler ?? null, parent);
+  if (def?.needsLua) cmd.needsLua = true;
   return cmd;
 }
 

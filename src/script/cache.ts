@@ -1,18 +1,14 @@
 /**
- * The EVAL script cache (Redis's lua_scripts dict): sha → compiled function, with the shebang
- * flags parsed as eval.c's evalExtractShebangFlags does.
+ * Filling and flushing the EVAL script cache (Redis's lua_scripts dict): sha → compiled function,
+ * with the shebang flags parsed as eval.c's evalExtractShebangFlags does. Part of the lazily loaded
+ * engine (see loader.ts); the cache map itself lives in state.ts.
  */
-import { engineOf, SF, sha1hex } from "./engine.ts";
+import { engineOf } from "./engine.ts";
+import { sha1hex } from "./sha1.ts";
+import { SF } from "./flags.ts";
+import { type CachedScript, scriptCache } from "./state.ts";
 import type { Server } from "../server/server.ts";
 import { splitArgs } from "../util/splitargs.ts";
-
-/** A cached script. */
-export interface CachedScript {
-  sha: string;
-  body: string;
-  ref: number;
-  flags: number;
-}
 
 const SHEBANG_FLAGS: Record<string, number> = {
   "no-writes": SF.NO_WRITES,
@@ -45,18 +41,6 @@ export function parseShebang(body: string): [number, number] | string {
     }
   }
   return [flags, end];
-}
-
-const caches = new WeakMap<Server, Map<string, CachedScript>>();
-
-/** The server's script cache. */
-export function scriptCache(server: Server): Map<string, CachedScript> {
-  let m = caches.get(server);
-  if (!m) {
-    m = new Map();
-    caches.set(server, m);
-  }
-  return m;
 }
 
 /**

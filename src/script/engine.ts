@@ -30,16 +30,7 @@ import type { Command } from "../commands/table.ts";
 import { flushPendingPushes, pendingPushCount } from "../server/pubsub.ts";
 import { BUSY_EVAL, BUSY_FUNCTION, NOTBUSY, SCRIPT_KILLED, UNKILLABLE_WROTE } from "../server/errors.ts";
 
-/** Script flags (shebang `flags=` and function flags). */
-export const SF = {
-  NO_WRITES: 1,
-  ALLOW_OOM: 2,
-  ALLOW_STALE: 4,
-  NO_CLUSTER: 8,
-  ALLOW_CROSS_SLOT: 16,
-  /** No shebang: a pre-7.0 script (may write, not checked against flags). */
-  EVAL_COMPAT: 32,
-} as const;
+export { SF } from "./flags.ts";
 
 /** The script run in progress. */
 export interface RunContext {

@@ -1,66 +1,16 @@
 /**
  * Redis Functions (functions.c, function_lua.c): libraries loaded with FUNCTION LOAD, each a Lua
- * chunk run once in its own environment where `redis.register_function` registers callbacks. The
- * library registry, metadata parsing (`#!lua name=…`), registration with flags and description,
- * and the DUMP/RESTORE payload (RDB_OPCODE_FUNCTION2 entries + RDB version + CRC-64).
+ * chunk run once in its own environment where `redis.register_function` registers callbacks.
+ * Metadata parsing (`#!lua name=…`), registration with flags and description, deleting and
+ * flushing libraries. Part of the lazily loaded engine (see loader.ts); the registry itself lives
+ * in state.ts and the DUMP/RESTORE payload in functions_payload.ts, which need no Lua.
  */
-import { engineOf, type LuaEngine, SF } from "./engine.ts";
+import { engineOf, type LuaEngine } from "./engine.ts";
 import { lauxlib, lua, type LuaState, toStr } from "./lua.ts";
 import type { Server } from "../server/server.ts";
 import { splitArgs } from "../util/splitargs.ts";
-import { ByteReader, ByteWriter } from "../persist/bytes_io.ts";
-import { Crc64 } from "../persist/crc64.ts";
-import { OP, RDB_VERSION } from "../persist/rdb_format.ts";
-import { DEFAULT_WRITE, writeString } from "../persist/rdb_write.ts";
-import { readString } from "../persist/rdb_read.ts";
-import { verifyDumpPayload } from "../persist/dump.ts";
-
-/** A registered function. */
-export interface LuaFunction {
-  name: string;
-  /** Registry ref of the callback. */
-  ref: number;
-  /** SF bits. */
-  flags: number;
-  description: string | null;
-  library: Library;
-}
-
-/** A loaded library. */
-export interface Library {
-  name: string;
-  code: string;
-  functions: Map<string, LuaFunction>;
-  /** Registry ref of the library's environment table. */
-  envRef: number;
-}
-
-/** The server's libraries and the functions they registered (names are global). */
-export interface FunctionsState {
-  libraries: Map<string, Library>;
-  functions: Map<string, LuaFunction>;
-}
-
-const states = new WeakMap<Server, FunctionsState>();
-
-/** The server's function libraries. */
-export function functionsOf(server: Server): FunctionsState {
-  let s = states.get(server);
-  if (!s) {
-    s = { libraries: new Map(), functions: new Map() };
-    states.set(server, s);
-  }
-  return s;
-}
-
-/** Flag names of function flags, in Redis's order. */
-export const FUNCTION_FLAGS: readonly (readonly [string, number])[] = [
-  ["no-writes", SF.NO_WRITES],
-  ["allow-oom", SF.ALLOW_OOM],
-  ["allow-stale", SF.ALLOW_STALE],
-  ["no-cluster", SF.NO_CLUSTER],
-  ["allow-cross-slot-keys", SF.ALLOW_CROSS_SLOT],
-];
+import { FUNCTION_FLAGS } from "./flags.ts";
+import { functionsOf, type Library } from "./state.ts";
 
 const NAME_RE = /^[A-Za-z0-9_]+$/;
 
@@ -233,52 +183,3 @@ export function loadLibrary(
   for (const f of lib.functions.values()) st.functions.set(f.name, f);
   return name;
 }
-
-/** FUNCTION DUMP's payload. */
-export function dumpFunctions(server: Server): Uint8Array {
-  const w = new ByteWriter(256);
-  for (const lib of functionsOf(server).libraries.values()) {
-    w.u8(OP.FUNCTION2);
-    writeString(w, lib.code, DEFAULT_WRITE);
-  }
-  w.u16le(RDB_VERSION);
-  const out = new Uint8Array(w.pos + 8);
-  out.set(w.view());
-  new Crc64().update(out, 0, w.pos).writeLE(out, w.pos);
-  return out;
-}
-
-/** Library codes of a FUNCTION RESTORE payload, or an error text. */
-export function parseFunctionPayload(payload: Uint8Array): string[] | string {
-  if (!verifyDumpPayload(payload, "no")) return "ERR payload version or checksum are wrong";
-  const r = new ByteReader(payload, 0, payload.length - 10);
-  const codes: string[] = [];
-  try {
-    while (r.remaining > 0) {
-      if (r.u8() !== OP.FUNCTION2) return "ERR given type is not a function";
-      codes.push(readString(r));
-    }
-  } catch {
-    return "ERR payload version or checksum are wrong";
-  }
-  return codes;
-}
-
-/**
- * Function libraries in RDB files, in the shape persist/persistence.ts's `setFunctionsPersistence`
- * takes (wired by whoever starts persistence, so this module does not pull persistence in).
- */
-export const functionsPersistence = {
-  /** The source of every library, saved as FUNCTION2 records. */
-  codes(server: Server): string[] {
-    return [...functionsOf(server).libraries.values()].map((l) => l.code);
-  },
-  /** Loads libraries read from a file, replacing same-named ones; returns an error text on failure. */
-  restore(server: Server, codes: string[]): string | undefined {
-    for (const code of codes) {
-      const r = loadLibrary(server, code, true);
-      if (typeof r !== "string") return r.error;
-    }
-    return undefined;
-  },
-};

@@ -1,6 +1,6 @@
 /**
  * Command dispatch: lookup in the command table, Redis's checks in Redis's order (unknown command,
- * subcommand, arity, protected commands, auth, MULTI, busy script, pause), then the call with
+ * subcommand, arity, protected commands, auth, MULTI, busy script, pause, Lua engine loading), then the call with
  * per-command statistics. Inside MULTI, commands are queued instead of called (server/transaction.ts).
  */
 import type { Client } from "./client.ts";
@@ -18,7 +18,14 @@ import {
   wrongArity,
 } from "./errors.ts";
 import { flushPendingPushes, pendingPushCount, PUBSUB_CONTEXT_COMMANDS } from "./pubsub.ts";
-import { queueCommand, transactionMayReplicate, transactionRejected, transactionWrites } from "./transaction.ts";
+import {
+  multiStateOf,
+  queueCommand,
+  transactionMayReplicate,
+  transactionRejected,
+  transactionWrites,
+} from "./transaction.ts";
+import { luaReady, waitForLua } from "../script/loader.ts";
 
 /** Rejects a command before execution (counts as rejected in commandstats). */
 function reject(c: Client, cmd: Command | null, msg: string): void {
@@ -102,8 +109,19 @@ function busyRejects(c: Client, cmd: Command, isEval: boolean): boolean {
 }
 
 /**
- * Processes one request. Returns false when the command must wait (CLIENT PAUSE, or its client's
- * script is busy): the caller keeps argv and calls again later.
+ * True when `cmd` is about to run and needs the Lua engine, which is not loaded yet (see
+ * src/script/loader.ts): a command flagged needsLua, or an EXEC whose queue holds one.
+ */
+function mustLoadLua(c: Client, cmd: Command): boolean {
+  if (cmd.needsLua) return !luaReady();
+  if (cmd.parent !== null || cmd.name !== "exec" || luaReady()) return false;
+  const st = multiStateOf(c);
+  return st !== undefined && st.commands.some((q) => q.cmd.needsLua);
+}
+
+/**
+ * Processes one request. Returns false when the command must wait (CLIENT PAUSE, its client's
+ * script is busy, or the Lua engine is loading): the caller keeps argv and calls again later.
  */
 export function processCommand(c: Client, argv: string[]): boolean {
   // While a script runs past busy-reply-threshold, its caller's next commands wait for its reply.
@@ -145,6 +163,7 @@ export function processCommand(c: Client, argv: string[]): boolean {
   if (busy !== null && busyRejects(c, cmd, busy.isEval)) return true;
   if (pausedFor(c, cmd)) return false;
   if (inMulti && queueCommand(c, cmd, argv)) return true;
+  if (mustLoadLua(c, cmd) && waitForLua(c)) return false;
   call(c, cmd, argv);
   return true;
 }

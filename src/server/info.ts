@@ -10,6 +10,7 @@ import process from "node:process";
 import { REDIS_VERSION, type Server, SERVER_VERSION } from "./server.ts";
 import type { Command } from "../commands/table.ts";
 import { hashesWithFieldTtl } from "../db/field_expire.ts";
+import { cachedScriptCount, functionCounts } from "../script/state.ts";
 
 /** A field's printed value. */
 export type InfoValue = string | number;
@@ -289,6 +290,8 @@ function memoryFields(s: Server): Fields {
   const maxmemory = (configValue(s, "maxmemory") as number) ?? 0;
   const system = totalSystemMemory();
   const allocated = m.heapTotal + m.external;
+  // Counted from the registries (state.ts), which need no Lua engine: 0 until it is loaded.
+  const fns = functionCounts(s);
   return [
     ["used_memory", used],
     ["used_memory_human", bytesToHuman(used)],
@@ -312,9 +315,9 @@ function memoryFields(s: Server): Fields {
     ["used_memory_vm_eval", 0],
     ["used_memory_lua_human", "0B"],
     ["used_memory_scripts_eval", 0],
-    ["number_of_cached_scripts", 0],
-    ["number_of_functions", 0],
-    ["number_of_libraries", 0],
+    ["number_of_cached_scripts", cachedScriptCount(s)],
+    ["number_of_functions", fns.functions],
+    ["number_of_libraries", fns.libraries],
     ["used_memory_vm_functions", 0],
     ["used_memory_vm_total", 0],
     ["used_memory_vm_total_human", "0B"],

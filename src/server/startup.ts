@@ -9,6 +9,7 @@ import { setPidFile } from "./shutdown.ts";
 import { startListeners } from "../net/listener.ts";
 import { installResume } from "../net/connection.ts";
 import { lookupCommand } from "../commands/table.ts";
+import { preloadLuaForData } from "../script/preload.ts";
 
 /** Work to do after "Server initialized" and before accepting clients (loading RDB/AOF…). */
 export type StartupLoader = (server: Server) => void | Promise<void>;
@@ -20,8 +21,12 @@ export function registerStartupLoader(fn: StartupLoader): void {
   loaders.push(fn);
 }
 
-/** Runs every registered startup loader in order (also used by the embedding API). */
+/**
+ * Runs every registered startup loader in order (also used by the embedding API). The Lua engine,
+ * loaded lazily otherwise, is loaded first when the data to load may hold functions or scripts.
+ */
 export async function runStartupLoaders(server: Server): Promise<void> {
+  await preloadLuaForData(server);
   for (const load of loaders) await load(server);
 }
 

@@ -134,7 +134,7 @@ Deno.test("functions: DUMP and RESTORE round trip, and Redis's payload loads her
 });
 
 Deno.test("functions: the RDB persistence hooks save and restore library sources", async () => {
-  const { functionsPersistence } = await import("../../src/script/functions.ts");
+  const { functionsPersistence } = await import("../../src/script/loader.ts");
   await withServer(async (srv, c) => {
     assert.equal(await c.call("FUNCTION", "LOAD", LIB), "mylib");
     const codes = functionsPersistence.codes(srv.server);
