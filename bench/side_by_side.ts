@@ -131,8 +131,11 @@ async function hashMemoryFigures(n: number): Promise<void> {
     got.push(rss(t.proc.pid), base);
   }
   const [a, a0, b, b0] = got;
-  rows.push([`RSS ${n} hashes x 10 fields (MB)`, a / 1e6, b / 1e6, (a / b).toFixed(2)]);
+  rows.push([`RSS ${n} hashes x 10 fields, 1 s after load (MB)`, a / 1e6, b / 1e6, (a / b).toFixed(2)]);
   rows.push([`RSS growth for them (MB)`, (a - a0) / 1e6, (b - b0) / 1e6, ((a - a0) / (b - b0)).toFixed(2)]);
+  const settled = await settledRss(ours.proc.pid, 30_000);
+  const b2 = rss(redis.proc.pid);
+  rows.push([`RSS ${n} hashes x 10 fields, settled (MB)`, settled / 1e6, b2 / 1e6, (settled / b2).toFixed(2)]);
 }
 
 /** Sends HSET h:i field:0 v… field:9 v… for i < n in batches of 1000 and reads the replies. */
