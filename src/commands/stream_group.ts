@@ -26,7 +26,8 @@ import {
   XGROUP_NO_KEY,
 } from "../server/errors.ts";
 import { parseInt64 } from "../util/numbers.ts";
-import { type Consumer, Group, INVALID_ENTRIES_READ, type Nack, Stream } from "../types/stream.ts";
+import { type Consumer, Group, INVALID_ENTRIES_READ, type Nack, newNack, Stream } from "../types/stream.ts";
+import type { IdCursor } from "../types/stream_index.ts";
 import { formatId, idDecr, idIncr, MIN_ID, parseIdText, type StreamId } from "../types/stream_id.ts";
 import { intervalId, llArg, looseId, parsePolicyIds, streamAt, strictId } from "./stream_args.ts";
 import { addEntry } from "./stream.ts";
@@ -336,7 +337,7 @@ function xpending(c: Client, argv: string[]): void {
     }
     return;
   }
-  let pel = g.pel;
+  let pel: { seekGE(id: StreamId): IdCursor<Nack> } = g.pel;
   if (consumerName !== null) {
     const cons = g.consumers.get(consumerName);
     if (cons === undefined) {
@@ -348,9 +349,10 @@ function xpending(c: Client, argv: string[]): void {
   const now = c.server.clock.now();
   const rows: [StreamId, Nack][] = [];
   for (const cur = pel.seekGE(start); count > 0 && cur.valid; cur.next()) {
+    const nack = cur.value;
+    if (nack.acked) continue; // a consumer PEL's stale copy
     const id = cur.member;
     if (id > end) break;
-    const nack = pel.get(id)!;
     if (minIdle && now - nack.deliveryTime < minIdle) continue;
     rows.push([id, nack]);
     count--;
@@ -453,7 +455,7 @@ function xclaim(c: Client, argv: string[]): void {
     if (nack !== undefined && minIdle && now - nack.deliveryTime < minIdle) continue;
     if (cons === null) cons = claimConsumer(c, g, argv[3], argv[1]);
     if (nack === undefined) {
-      nack = { deliveryTime: now, deliveryCount: 1, consumer: cons };
+      nack = newNack(now, 1, cons);
       g.pel.set(id, nack);
       cons.pel.set(id, nack);
     } else transfer(id, nack, cons);

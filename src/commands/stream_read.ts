@@ -29,7 +29,7 @@ import {
   XREADGROUP_UNBALANCED,
 } from "../server/errors.ts";
 import { parseInt64 } from "../util/numbers.ts";
-import { type Consumer, type Group, Stream } from "../types/stream.ts";
+import { type Consumer, type Group, newNack, Stream } from "../types/stream.ts";
 import { formatId, idDecr, idIncr, MAX_ID, MIN_ID, type StreamId } from "../types/stream_id.ts";
 import { addEntries, addEntry, collectRange } from "./stream.ts";
 import { strictId } from "./stream_args.ts";
@@ -86,7 +86,7 @@ function deliverNew(
     if (!noack) {
       let nack = g.pel.get(id);
       if (nack === undefined) {
-        nack = { deliveryTime: now, deliveryCount: 1, consumer: cons };
+        nack = newNack(now, 1, cons);
         g.pel.set(id, nack);
         cons.pel.set(id, nack);
       } else {

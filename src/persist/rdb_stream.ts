@@ -27,7 +27,7 @@ import { type RdbWriteOptions, writeBlob, writeLen, writeString } from "./rdb_wr
 import { readBlob, readString } from "./rdb_read.ts";
 import { parseInt64 } from "../util/numbers.ts";
 import { Block } from "../types/stream_log.ts";
-import { Consumer, Group, type Nack, Stream } from "../types/stream.ts";
+import { Consumer, Group, newNack, Stream } from "../types/stream.ts";
 import { idMs, idSeq, makeId, MAX_ID, MIN_ID, type StreamId } from "../types/stream_id.ts";
 
 const FLAG_DELETED = 1;
@@ -324,7 +324,7 @@ export function readStream(r: ByteReader, type: number): Stream {
         const p = pending.get(id);
         if (p === undefined) throw new RdbError("Consumer entry not found in group global PEL");
         if (group.pel.has(id)) throw new RdbError("Duplicated consumer PEL entry loading a stream consumer group");
-        const nack: Nack = { deliveryTime: p.deliveryTime, deliveryCount: p.deliveryCount, consumer: cons };
+        const nack = newNack(p.deliveryTime, p.deliveryCount, cons);
         group.pel.set(id, nack);
         cons.pel.set(id, nack);
       }

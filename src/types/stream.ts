@@ -10,6 +10,7 @@
  */
 import type { RObject } from "./value.ts";
 import { IdIndex } from "./stream_index.ts";
+import { ConsumerPel } from "./consumer_pel.ts";
 import { EntryLog } from "./stream_log.ts";
 import { idIncr, MIN_ID, msOnlyId, type StreamId } from "./stream_id.ts";
 
@@ -21,6 +22,13 @@ export interface Nack {
   deliveryTime: number;
   deliveryCount: number;
   consumer: Consumer;
+  /** Acknowledged: no longer in the group PEL, left in its consumer's PEL until a rebuild (consumer_pel.ts). */
+  acked: boolean;
+}
+
+/** A new pending entry record. */
+export function newNack(deliveryTime: number, deliveryCount: number, consumer: Consumer): Nack {
+  return { deliveryTime, deliveryCount, consumer, acked: false };
 }
 
 /** A consumer of a group (streamConsumer). */
@@ -29,7 +37,7 @@ export class Consumer {
   seenTime: number;
   /** Last successful read/claim, ms; -1 never. */
   activeTime = -1;
-  readonly pel = new IdIndex<Nack>();
+  readonly pel = new ConsumerPel<Nack>();
   constructor(readonly name: string, now: number) {
     this.seenTime = now;
   }
@@ -54,7 +62,8 @@ export class Group {
   ack(id: StreamId): boolean {
     const nack = this.pel.take(id);
     if (nack === undefined) return false;
-    nack.consumer.pel.delete(id);
+    nack.acked = true;
+    nack.consumer.pel.acked();
     return true;
   }
 
@@ -113,7 +122,7 @@ export class Stream implements RObject {
       }
       g.pel.forEach((id, n) => {
         const nc = ng.consumers.get(n.consumer.name)!;
-        const nn: Nack = { deliveryTime: n.deliveryTime, deliveryCount: n.deliveryCount, consumer: nc };
+        const nn = newNack(n.deliveryTime, n.deliveryCount, nc);
         ng.pel.set(id, nn);
         nc.pel.set(id, nn);
       });

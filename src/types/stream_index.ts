@@ -267,8 +267,8 @@ export class IdIndex<V> {
     return pos < leaf.v.length && eqAt(leaf.k, pos, a, b, c);
   }
 
-  /** Adds or replaces the value of `id`. */
-  set(id: StreamId, v: V): void {
+  /** Adds or replaces the value of `id`; returns the value it replaced, if any. */
+  set(id: StreamId, v: V): V | undefined {
     split(id);
     const a = ka, b = kb, c = kc;
     const t = this.tail;
@@ -277,17 +277,19 @@ export class IdIndex<V> {
       t.k.push(a, b, c);
       t.v.push(v);
       this.count++;
-      return;
+      return undefined;
     }
     const leaf = this.descend(a, b, c);
     const pos = lowerBound(leaf, a, b, c);
     if (pos < leaf.v.length && eqAt(leaf.k, pos, a, b, c)) {
+      const old = leaf.v[pos];
       leaf.v[pos] = v;
-      return;
+      return old;
     }
     leafInsert(leaf, pos, v, a, b, c);
     this.count++;
     if (leaf.v.length > LEAF_MAX) this.splitLeaf(leaf, pos);
+    return undefined;
   }
 
   /** Removes `id`; true when it was present. */

@@ -16,7 +16,7 @@ import { lpEncode } from "../../src/persist/packed.ts";
 import { readStream, writeStream } from "../../src/persist/rdb_stream.ts";
 import { writeLen, writeString } from "../../src/persist/rdb_write.ts";
 import { T } from "../../src/persist/rdb_format.ts";
-import { Consumer, Group, Stream } from "../../src/types/stream.ts";
+import { Consumer, Group, newNack, Stream } from "../../src/types/stream.ts";
 import { makeId, MAX_ID } from "../../src/types/stream_id.ts";
 import { checkRdb, oracleWith, run, until } from "./helpers.ts";
 
@@ -149,7 +149,7 @@ Deno.test("stream codec: edge IDs, wrapping deltas, deleted master entries, type
   g.consumers.set("alice", alice);
   g.consumers.set("idle", new Consumer("idle", 42));
   for (const id of [makeId(0, 1), makeId(5, 0)]) {
-    const n = { deliveryTime: 1700000000999, deliveryCount: 2 ** 33, consumer: alice };
+    const n = newNack(1700000000999, 2 ** 33, alice);
     g.pel.set(id, n);
     alice.pel.set(id, n);
   }
