@@ -117,25 +117,28 @@ async function memoryFigures(keys: string): Promise<void> {
 }
 
 /**
- * Writes `n` hashes (`h:<i>`, fields `field:0`…`field:9` with 8-byte values) into each server with
- * pipelined HSETs and records the RSS growth over the empty server.
+ * Writes `n` hashes (`h:<i>`, fields `field:0`…`field:9` with 8-byte values) with pipelined HSETs into
+ * a fresh pair of servers (a heap grown by the throughput runs would inflate ours) and records RSS:
+ * 1 s after the load, its growth over the empty server, and ours once settled.
  */
 async function hashMemoryFigures(n: number): Promise<void> {
-  const got: number[] = [];
-  for (const t of [ours, redis]) {
-    await run("redis-cli", ["-p", String(t.port), "flushall"]);
+  const a = startOurs(), b = startRedis();
+  try {
+    await waitReady(a.port);
+    await waitReady(b.port);
+    await new Promise((r) => setTimeout(r, 2000));
+    const a0 = rss(a.proc.pid), b0 = rss(b.proc.pid);
+    for (const t of [a, b]) await pipelineHashes(t.port, n);
     await new Promise((r) => setTimeout(r, 1000));
-    const base = rss(t.proc.pid);
-    await pipelineHashes(t.port, n);
-    await new Promise((r) => setTimeout(r, 1000));
-    got.push(rss(t.proc.pid), base);
+    const a1 = rss(a.proc.pid), b1 = rss(b.proc.pid);
+    rows.push([`RSS ${n} hashes x 10 fields, 1 s after load (MB)`, a1 / 1e6, b1 / 1e6, (a1 / b1).toFixed(2)]);
+    rows.push([`RSS growth for them (MB)`, (a1 - a0) / 1e6, (b1 - b0) / 1e6, ((a1 - a0) / (b1 - b0)).toFixed(2)]);
+    const settled = await settledRss(a.proc.pid, 30_000);
+    const b2 = rss(b.proc.pid);
+    rows.push([`RSS ${n} hashes x 10 fields, settled (MB)`, settled / 1e6, b2 / 1e6, (settled / b2).toFixed(2)]);
+  } finally {
+    await stopAll([a, b]);
   }
-  const [a, a0, b, b0] = got;
-  rows.push([`RSS ${n} hashes x 10 fields, 1 s after load (MB)`, a / 1e6, b / 1e6, (a / b).toFixed(2)]);
-  rows.push([`RSS growth for them (MB)`, (a - a0) / 1e6, (b - b0) / 1e6, ((a - a0) / (b - b0)).toFixed(2)]);
-  const settled = await settledRss(ours.proc.pid, 30_000);
-  const b2 = rss(redis.proc.pid);
-  rows.push([`RSS ${n} hashes x 10 fields, settled (MB)`, settled / 1e6, b2 / 1e6, (settled / b2).toFixed(2)]);
 }
 
 /** Sends HSET h:i field:0 v… field:9 v… for i < n in batches of 1000 and reads the replies. */
