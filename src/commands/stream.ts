@@ -24,6 +24,7 @@ import {
   XSETID_SMALLER,
 } from "../server/errors.ts";
 import { Stream, type TrimArgs } from "../types/stream.ts";
+import type { Config } from "../config/config.ts";
 import {
   formatId,
   idDecr,
@@ -102,6 +103,20 @@ function rewriteApproxTrim(c: Client, s: Stream, t: TrimArgs, idx: number): void
 }
 
 /** XADD key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value … */
+/** stream-node-max-entries / -bytes, re-read only when the config changed. */
+const nodeLimitCache = { config: null as Config | null, version: -1, entries: 100, bytes: 4096 };
+
+function nodeLimits(cfg: Config): typeof nodeLimitCache {
+  const l = nodeLimitCache;
+  if (l.config !== cfg || l.version !== cfg.version) {
+    l.config = cfg;
+    l.version = cfg.version;
+    l.entries = cfg.num("stream-node-max-entries");
+    l.bytes = cfg.num("stream-node-max-bytes");
+  }
+  return l;
+}
+
 function xadd(c: Client, argv: string[]): void {
   const a = parseAddTrim(c, argv, true);
   if (a === null) return;
@@ -140,8 +155,8 @@ function xadd(c: Client, argv: string[]): void {
     c.addError(XADD_ID_SMALLER);
     return;
   }
-  const cfg = c.server.config;
-  s.append(id, argv.slice(fieldPos), cfg.num("stream-node-max-entries"), cfg.num("stream-node-max-bytes"));
+  const limits = nodeLimits(c.server.config);
+  s.append(id, argv.slice(fieldPos), limits.entries, limits.bytes);
   const ms = idMsSafe(id), seq = idSeqSafe(id);
   if (ms >= 0 && seq >= 0) c.addBulkPair(ms, seq);
   else c.addBulk(formatId(id));

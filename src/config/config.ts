@@ -240,8 +240,15 @@ export class Config {
     return undefined;
   }
 
+  /**
+   * Bumped on every change: hot paths cache derived values (`num()` is a map lookup) and refresh them
+   * when it moves.
+   */
+  version = 0;
+
   /** Stores a parsed value by definition. */
   store(def: ConfigDef, v: ConfigValue): void {
+    this.version++;
     this.values.set(def.name, v);
     this.changed.add(def.name);
   }

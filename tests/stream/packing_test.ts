@@ -257,3 +257,31 @@ Deno.test("IdIndex: a B+tree of pending entries against a sorted model (appends,
   x.set(makeId(1, 1), 7);
   assert.deepEqual(x.idsInRange(MIN_ID, MAX_ID), [makeId(1, 1)]);
 });
+
+Deno.test({
+  name: "CONFIG SET of stream-node-max-entries/-bytes applies to the next XADD (as in redis-server)",
+  ignore: !haveRedis(),
+  async fn() {
+    const srv = await startServer({ config: { "enable-debug-command": "yes" } });
+    setRdbTargetVersion(srv.server, 10);
+    const o = await Oracle.start();
+    const a = await RawClient.connect(srv.port), b = await RawClient.connect(o.port);
+    try {
+      const both = async (...cmd: string[]) =>
+        assert.equal(await a.callRaw(...cmd), await b.callRaw(...cmd), cmd.join(" "));
+      for (let i = 1; i <= 40; i++) await both("XADD", "s", `${i}-1`, "f", "v");
+      await both("CONFIG", "SET", "stream-node-max-entries", "5");
+      for (let i = 41; i <= 80; i++) await both("XADD", "s", `${i}-1`, "f", "v");
+      await both("CONFIG", "SET", "stream-node-max-entries", "0", "stream-node-max-bytes", "120");
+      for (let i = 81; i <= 120; i++) await both("XADD", "s", `${i}-1`, "f", "value");
+      const ia = await a.call("XINFO", "STREAM", "s"), ib = await b.call("XINFO", "STREAM", "s");
+      assert.equal(infoField(ia, "radix-tree-keys"), infoField(ib, "radix-tree-keys"));
+      assert.equal(await a.call("DUMP", "s"), await b.call("DUMP", "s"));
+    } finally {
+      a.close();
+      b.close();
+      await srv.close();
+      await o.stop();
+    }
+  },
+});
