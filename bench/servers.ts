@@ -1,7 +1,8 @@
 /**
  * What the side-by-side benchmarks share: starting our server (`deno run src/main.ts`, with the same
  * V8 flags as `deno task start`) and Debian's `redis-server` on free ports, waiting for them, reading
- * their RSS, stopping them, and printing the comparison table.
+ * their RSS, running tools (redis-benchmark), loading data with pipelined commands, stopping them, and
+ * printing the comparison table.
  */
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -93,4 +94,36 @@ export function printTable(rows: [string, number, number, string][]): void {
   const fmt = (n: number) => n >= 1000 ? Math.round(n).toString() : n.toFixed(1);
   console.log(`| figure | ours | Redis | ratio |\n|---|---:|---:|---:|`);
   for (const [name, a, b, r] of rows) console.log(`| ${name} | ${fmt(a)} | ${fmt(b)} | ${r} |`);
+}
+
+/** Runs a tool and returns its stdout (plus the start of its stderr, where redis-benchmark reports errors). */
+export async function run(cmd: string, args: string[]): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  const text = new TextDecoder();
+  return text.decode(out.stdout) + text.decode(out.stderr).slice(0, 500);
+}
+
+/** The median of `xs`. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Sends commands in batches of 1000 over one connection, each batch ended by a PING whose +PONG ends its replies. */
+export async function pipeline(port: number, commands: string[][]): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const enc = new TextEncoder(), dec = new TextDecoder();
+  const buf = new Uint8Array(1 << 16);
+  for (let i = 0; i < commands.length; i += 1000) {
+    const batch = [...commands.slice(i, i + 1000), ["PING"]];
+    const text = batch.map((a) => `*${a.length}\r\n` + a.map((s) => `$${s.length}\r\n${s}\r\n`).join("")).join("");
+    await conn.write(enc.encode(text));
+    let tail = "";
+    while (!tail.endsWith("+PONG\r\n")) {
+      const r = await conn.read(buf);
+      if (r === null) throw new Error("connection closed");
+      tail = (tail + dec.decode(buf.subarray(0, r))).slice(-16);
+    }
+  }
+  conn.close();
 }

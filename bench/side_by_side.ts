@@ -11,7 +11,18 @@
  * written with pipelined HSETs; 0 = skip, the default).
  */
 import { parseArgs } from "node:util";
-import { printTable, rss, startOurs, startRedis, stopAll, type Target, waitReady } from "./servers.ts";
+import {
+  median,
+  pipeline,
+  printTable,
+  rss,
+  run,
+  startOurs,
+  startRedis,
+  stopAll,
+  type Target,
+  waitReady,
+} from "./servers.ts";
 
 const { values: opts } = parseArgs({
   args: Deno.args,
@@ -28,11 +39,6 @@ const { values: opts } = parseArgs({
   },
 });
 
-async function run(cmd: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  return new TextDecoder().decode(out.stdout);
-}
-
 /**
  * Samples RSS every second for `ms` and returns the last reading: V8 gives memory back when its memory
  * reducer runs on an idle heap, typically within half a minute of a burst.
@@ -41,11 +47,6 @@ async function settledRss(pid: number, ms: number): Promise<number> {
   const until = Date.now() + ms;
   while (Date.now() < until) await new Promise((r) => setTimeout(r, 1000));
   return rss(pid);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)];
 }
 
 /** Runs one redis-benchmark test (a -t name, or a custom command line) and returns requests/s. */
@@ -141,28 +142,15 @@ async function hashMemoryFigures(n: number): Promise<void> {
   }
 }
 
-/** Sends HSET h:i field:0 v… field:9 v… for i < n in batches of 1000 and reads the replies. */
+/** HSET h:i field:0 v… field:9 v… for i < n, pipelined. */
 async function pipelineHashes(port: number, n: number): Promise<void> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  const enc = new TextEncoder();
-  const buf = new Uint8Array(1 << 16);
-  const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-  for (let i = 0; i < n; i += 1000) {
-    let text = "";
-    const end = Math.min(n, i + 1000);
-    for (let k = i; k < end; k++) {
-      text += "*22\r\n" + bulk("HSET") + bulk(`h:${k}`);
-      for (let f = 0; f < 10; f++) text += bulk(`field:${f}`) + bulk(`v${String(k * 10 + f).padStart(7, "0")}`);
-    }
-    await conn.write(enc.encode(text));
-    let lines = 0;
-    while (lines < end - i) {
-      const r = await conn.read(buf);
-      if (r === null) throw new Error("connection closed");
-      for (let j = 0; j < r; j++) if (buf[j] === 10) lines++;
-    }
+  const cmds: string[][] = [];
+  for (let k = 0; k < n; k++) {
+    const cmd = ["HSET", `h:${k}`];
+    for (let f = 0; f < 10; f++) cmd.push(`field:${f}`, `v${String(k * 10 + f).padStart(7, "0")}`);
+    cmds.push(cmd);
   }
-  conn.close();
+  await pipeline(port, cmds);
 }
 
 printTable(rows);

@@ -9,7 +9,17 @@
  *   deno run -A bench/streams.ts [--requests 200000] [--pipelines 1,16] [--rounds 3] [--clients 50]
  */
 import { parseArgs } from "node:util";
-import { printTable, startOurs, startRedis, stopAll, type Target, waitReady } from "./servers.ts";
+import {
+  median,
+  pipeline,
+  printTable,
+  run,
+  startOurs,
+  startRedis,
+  stopAll,
+  type Target,
+  waitReady,
+} from "./servers.ts";
 
 const { values: opts } = parseArgs({
   args: Deno.args,
@@ -21,12 +31,6 @@ const { values: opts } = parseArgs({
   },
 });
 const N = Number(opts.requests);
-
-async function run(cmd: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  const text = new TextDecoder();
-  return text.decode(out.stdout) + text.decode(out.stderr).slice(0, 500);
-}
 
 /** redis-benchmark of one custom command line; returns requests/s. */
 async function bench(t: Target, pipeline: number, argv: string[], random = 0): Promise<number> {
@@ -48,36 +52,12 @@ async function bench(t: Target, pipeline: number, argv: string[], random = 0): P
   return Number(JSON.parse(`[${line}]`)[1]);
 }
 
-/** Sends raw RESP commands in batches of 1000, each followed by a PING whose +PONG ends its replies. */
-async function pipeline(port: number, commands: string[][]): Promise<void> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  const enc = new TextEncoder(), dec = new TextDecoder();
-  const buf = new Uint8Array(1 << 16);
-  for (let i = 0; i < commands.length; i += 1000) {
-    const batch = [...commands.slice(i, i + 1000), ["PING"]];
-    const text = batch.map((a) => `*${a.length}\r\n` + a.map((s) => `$${s.length}\r\n${s}\r\n`).join("")).join("");
-    await conn.write(enc.encode(text));
-    let tail = "";
-    while (!tail.endsWith("+PONG\r\n")) {
-      const r = await conn.read(buf);
-      if (r === null) throw new Error("connection closed");
-      tail = (tail + dec.decode(buf.subarray(0, r))).slice(-16);
-    }
-  }
-  conn.close();
-}
-
 /** A stream `q` of N entries with ids 0-1…0-N and a group `g` at its start. */
 async function prepareQueue(t: Target): Promise<void> {
   const cmds: string[][] = [["DEL", "q"]];
   for (let i = 1; i <= N; i++) cmds.push(["XADD", "q", `0-${i}`, "field", "value"]);
   cmds.push(["XGROUP", "CREATE", "q", "g", "0"]);
   await pipeline(t.port, cmds);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)];
 }
 
 const rows: [string, number, number, string][] = [];

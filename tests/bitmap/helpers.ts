@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { type RunningServer, startServer } from "../../src/mod.ts";
 import { Oracle, type Script } from "../helpers/oracle.ts";
-import { decodeReply, encodeCommand, RawClient, type RespValue } from "../helpers/resp.ts";
+import { decodeReply, pipeline, RawClient, type RespValue } from "../helpers/resp.ts";
+
+export { pipeline };
 import { encodingOf } from "../../src/types/encoding.ts";
 
 /** Our server and the oracle, each with a connected raw client. */
@@ -32,16 +34,6 @@ export async function withPair(fn: (p: Pair) => Promise<void>, config: Record<st
     await ours.close();
     await oracle.stop();
   }
-}
-
-/** Sends every command of `script` at once and reads all replies (raw text). */
-export async function pipeline(c: RawClient, script: Script): Promise<string[]> {
-  let text = "";
-  for (const cmd of script) text += encodeCommand(cmd);
-  await c.write(text);
-  const out: string[] = [];
-  for (let i = 0; i < script.length; i++) out.push(await c.readRaw(20000));
-  return out;
 }
 
 /** Runs `script` on both servers (pipelined) and asserts identical raw replies; returns ours. */

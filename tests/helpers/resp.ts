@@ -244,3 +244,11 @@ export class RawClient {
     }
   }
 }
+
+/** Sends every command in one write and reads all replies (raw texts, in order). */
+export async function pipeline(c: RawClient, cmds: (string | number)[][], timeoutMs = 20000): Promise<string[]> {
+  await c.write(cmds.map((a) => encodeCommand(a)).join(""));
+  const out: string[] = [];
+  for (let i = 0; i < cmds.length; i++) out.push(await c.readRaw(timeoutMs));
+  return out;
+}

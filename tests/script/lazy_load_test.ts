@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { startServer } from "../../src/mod.ts";
 import { dataMayNeedLua, headHasFunctions } from "../../src/script/preload.ts";
-import { encodeCommand, RawClient } from "../helpers/resp.ts";
+import { encodeCommand, pipeline, RawClient } from "../helpers/resp.ts";
 import { ChildServer } from "../helpers/server.ts";
 
 const LIB = "#!lua name=lazylib\nredis.register_function('getk', function(keys) return redis.call('get', keys[1]) end)";
@@ -28,14 +28,6 @@ async function withChild(
     c.close();
     await child.stop();
   }
-}
-
-/** Sends every command in one write and returns the raw replies in order. */
-async function pipeline(c: RawClient, cmds: string[][]): Promise<string[]> {
-  await c.write(cmds.map((a) => encodeCommand(a)).join(""));
-  const out: string[] = [];
-  for (let i = 0; i < cmds.length; i++) out.push(await c.readRaw(15000));
-  return out;
 }
 
 /** Resident set size of a process in bytes (through `ps`: reading another process's /proc needs -A). */
