@@ -27,7 +27,6 @@ import {
 } from "../server/errors.ts";
 import { parseInt64 } from "../util/numbers.ts";
 import { type Consumer, Group, INVALID_ENTRIES_READ, type Nack, newNack, Stream } from "../types/stream.ts";
-import type { IdCursor } from "../types/stream_index.ts";
 import { formatId, idDecr, idIncr, MIN_ID, parseIdText, type StreamId } from "../types/stream_id.ts";
 import { intervalId, llArg, looseId, parsePolicyIds, streamAt, strictId } from "./stream_args.ts";
 import { addEntry } from "./stream.ts";
@@ -337,7 +336,7 @@ function xpending(c: Client, argv: string[]): void {
     }
     return;
   }
-  let pel: { seekGE(id: StreamId): IdCursor<Nack> } = g.pel;
+  let pel = g.pel;
   if (consumerName !== null) {
     const cons = g.consumers.get(consumerName);
     if (cons === undefined) {
@@ -350,7 +349,6 @@ function xpending(c: Client, argv: string[]): void {
   const rows: [StreamId, Nack][] = [];
   for (const cur = pel.seekGE(start); count > 0 && cur.valid; cur.next()) {
     const nack = cur.value;
-    if (nack.acked) continue; // a consumer PEL's stale copy
     const id = cur.member;
     if (id > end) break;
     if (minIdle && now - nack.deliveryTime < minIdle) continue;

@@ -10,7 +10,6 @@
  */
 import type { RObject } from "./value.ts";
 import { IdIndex } from "./stream_index.ts";
-import { ConsumerPel } from "./consumer_pel.ts";
 import { EntryLog } from "./stream_log.ts";
 import { idIncr, MIN_ID, msOnlyId, type StreamId } from "./stream_id.ts";
 
@@ -22,13 +21,11 @@ export interface Nack {
   deliveryTime: number;
   deliveryCount: number;
   consumer: Consumer;
-  /** Acknowledged: no longer in the group PEL, left in its consumer's PEL until a rebuild (consumer_pel.ts). */
-  acked: boolean;
 }
 
 /** A new pending entry record. */
 export function newNack(deliveryTime: number, deliveryCount: number, consumer: Consumer): Nack {
-  return { deliveryTime, deliveryCount, consumer, acked: false };
+  return { deliveryTime, deliveryCount, consumer };
 }
 
 /** A consumer of a group (streamConsumer). */
@@ -37,7 +34,7 @@ export class Consumer {
   seenTime: number;
   /** Last successful read/claim, ms; -1 never. */
   activeTime = -1;
-  readonly pel = new ConsumerPel<Nack>();
+  readonly pel = new IdIndex<Nack>();
   constructor(readonly name: string, now: number) {
     this.seenTime = now;
   }
@@ -62,8 +59,7 @@ export class Group {
   ack(id: StreamId): boolean {
     const nack = this.pel.take(id);
     if (nack === undefined) return false;
-    nack.acked = true;
-    nack.consumer.pel.acked();
+    nack.consumer.pel.delete(id);
     return true;
   }
 

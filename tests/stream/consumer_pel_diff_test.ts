@@ -1,10 +1,8 @@
 /**
- * Consumer PELs with lazy acknowledgement (src/types/consumer_pel.ts): XACK marks the consumer's copy
- * stale and rebuilds the tree once stale entries outnumber live ones. Replayed against redis-server
- * with enough acknowledgements to cross the rebuild threshold several times, re-deliveries of acked
- * IDs (XGROUP SETID back), XCLAIM of acked and pending IDs, DELCONSUMER, and every reader of a
- * consumer PEL: XPENDING (summary, extended, per consumer), XREADGROUP history, XINFO CONSUMERS,
- * XINFO STREAM FULL, and a DEBUG RELOAD round trip. Times and 7.2+ fields are dropped from replies.
+ * Group and consumer PELs under many random acknowledgements, replayed against redis-server:
+ * re-deliveries of acked IDs (XGROUP SETID back), XCLAIM of acked and pending IDs, DELCONSUMER, and
+ * every reader of a consumer PEL: XPENDING (summary, extended, per consumer), XREADGROUP history,
+ * XINFO CONSUMERS, XINFO STREAM FULL, and a DEBUG RELOAD round trip. Times and 7.2+ fields are dropped from replies.
  */
 import assert from "node:assert/strict";
 import { sideBySide } from "../helpers/oracle.ts";
@@ -56,7 +54,7 @@ async function both(ours: RawClient, redis: RawClient, cmd: string[]): Promise<v
   assert.deepEqual(normalize(cmd, a), normalize(cmd, b), JSON.stringify(cmd));
 }
 
-Deno.test("streams: consumer PELs stay exact across lazy acknowledgements and rebuilds (vs redis-server)", async () => {
+Deno.test("streams: consumer PELs stay exact across random acknowledgements and re-deliveries (vs redis-server)", async () => {
   await sideBySide(async ({ ours, redis }) => {
     const r = prng(7);
     const n = (k: number) => Math.floor(r() * k);
