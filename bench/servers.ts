@@ -127,3 +127,35 @@ export async function pipeline(port: number, commands: string[][]): Promise<void
   }
   conn.close();
 }
+
+/** A redis-benchmark run: `-t` test names (e.g. ["set"]) or one custom command line. */
+export interface BenchmarkRun {
+  clients: number | string;
+  requests: number | string;
+  pipeline: number;
+  /** -r: keyspace size for __rand_int__ (0 = none). */
+  random?: number | string;
+  test?: string;
+  command?: string[];
+}
+
+/** Runs redis-benchmark against `t` and returns its requests per second (from --csv). */
+export async function redisBenchmark(t: Target, r: BenchmarkRun): Promise<number> {
+  const csv = await run("redis-benchmark", [
+    "-p",
+    String(t.port),
+    "-c",
+    String(r.clients),
+    "-n",
+    String(r.requests),
+    ...(r.random ? ["-r", String(r.random)] : []),
+    "-P",
+    String(r.pipeline),
+    "--csv",
+    ...(r.command ?? ["-t", r.test!]),
+  ]);
+  const lines = csv.split("\n").filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
+  const line = r.command ? lines[0] : lines.find((l) => l.startsWith(`"${r.test!.toUpperCase()}`));
+  if (!line) throw new Error(`no result for ${t.name} ${r.command?.join(" ") ?? r.test}:\n${csv}`);
+  return Number(JSON.parse(`[${line}]`)[1]);
+}

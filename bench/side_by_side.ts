@@ -15,6 +15,7 @@ import {
   median,
   pipeline,
   printTable,
+  redisBenchmark,
   rss,
   run,
   startOurs,
@@ -50,24 +51,9 @@ async function settledRss(pid: number, ms: number): Promise<number> {
 }
 
 /** Runs one redis-benchmark test (a -t name, or a custom command line) and returns requests/s. */
-async function benchmark(t: Target, test: string, pipeline: number, custom = false): Promise<number> {
-  const csv = await run("redis-benchmark", [
-    "-p",
-    String(t.port),
-    "-c",
-    opts.clients!,
-    "-n",
-    opts.requests!,
-    ...(custom && opts.random ? ["-r", opts.random] : []),
-    "-P",
-    String(pipeline),
-    "--csv",
-    ...(custom ? test.split(" ") : ["-t", test]),
-  ]);
-  const lines = csv.split("\n").filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
-  const line = custom ? lines[0] : lines.find((l) => l.startsWith(`"${test.toUpperCase()}`));
-  if (!line) throw new Error(`no result for ${test} in:\n${csv}`);
-  return Number(JSON.parse(`[${line}]`)[1]);
+function benchmark(t: Target, test: string, pipeline: number, custom = false): Promise<number> {
+  const common = { clients: opts.clients!, requests: opts.requests!, pipeline };
+  return redisBenchmark(t, custom ? { ...common, random: opts.random, command: test.split(" ") } : { ...common, test });
 }
 
 const rows: [string, number, number, string][] = [];

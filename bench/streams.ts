@@ -13,7 +13,7 @@ import {
   median,
   pipeline,
   printTable,
-  run,
+  redisBenchmark,
   startOurs,
   startRedis,
   stopAll,
@@ -33,23 +33,8 @@ const { values: opts } = parseArgs({
 const N = Number(opts.requests);
 
 /** redis-benchmark of one custom command line; returns requests/s. */
-async function bench(t: Target, pipeline: number, argv: string[], random = 0): Promise<number> {
-  const csv = await run("redis-benchmark", [
-    "-p",
-    String(t.port),
-    "-c",
-    opts.clients!,
-    "-n",
-    String(N),
-    "-P",
-    String(pipeline),
-    ...(random ? ["-r", String(random)] : []),
-    "--csv",
-    ...argv,
-  ]);
-  const line = csv.split("\n").find((l) => l.startsWith('"') && !l.startsWith('"test"'));
-  if (!line) throw new Error(`no result for ${t.name} ${argv.join(" ")}:\n${csv}`);
-  return Number(JSON.parse(`[${line}]`)[1]);
+function bench(t: Target, pipeline: number, command: string[], random = 0): Promise<number> {
+  return redisBenchmark(t, { clients: opts.clients!, requests: N, pipeline, random, command });
 }
 
 /** A stream `q` of N entries with ids 0-1…0-N and a group `g` at its start. */
