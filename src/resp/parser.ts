@@ -94,23 +94,32 @@ export class RequestParser {
     return args;
   }
 
-  /** Reads a `<prefix><integer>\r\n` line at pos; returns the value, undefined if incomplete, null if invalid. */
-  private countLine(tooBig: string): number | undefined | null {
+  /**
+   * Where the line at pos ends (its CR, with the LF buffered too), or -1 while it is incomplete (the
+   * error is set when it grew past Redis's inline limit). Searched from pos itself, as Redis does.
+   */
+  private lineEnd(tooBig: string): number {
     const buf = this.buf;
-    const start = this.pos + 1;
     const len = this.len;
-    let cr = start;
+    let cr = this.pos;
     while (cr < len && buf[cr] !== CR) cr++;
     if (cr >= len) {
       if (len - this.pos > INLINE_MAX) this.error = "Protocol error: " + tooBig;
-      return undefined;
+      return -1;
     }
-    if (cr + 1 >= len) return undefined; // need the LF too
+    if (cr + 1 >= len) return -1; // need the LF too
     if (cr - this.pos > INLINE_MAX) {
       this.error = "Protocol error: " + tooBig;
-      return undefined;
+      return -1;
     }
-    const n = parseCount(buf, start, cr);
+    return cr;
+  }
+
+  /** Reads a `<prefix><integer>\r\n` line at pos; returns the value, undefined if incomplete, null if invalid. */
+  private countLine(tooBig: string): number | undefined | null {
+    const cr = this.lineEnd(tooBig);
+    if (cr < 0) return undefined;
+    const n = parseCount(this.buf, this.pos + 1, cr);
     this.pos = cr + 2;
     return n;
   }
@@ -133,12 +142,15 @@ export class RequestParser {
     while (this.mbLeft > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= this.len) return null;
+        // Like Redis, the first byte is checked only once the whole line is buffered.
+        const cr = this.lineEnd("too big bulk count string");
+        if (cr < 0) return null;
         if (buf[this.pos] !== 36 /* '$' */) {
           this.error = `Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`;
           return null;
         }
-        const n = this.countLine("too big bulk count string");
-        if (n === undefined) return null;
+        const n = parseCount(buf, this.pos + 1, cr);
+        this.pos = cr + 2;
         if (n === null || n < 0 || n > this.maxBulk || (this.strict && n > 16384)) {
           this.error = "Protocol error: invalid bulk length";
           return null;
