@@ -92,5 +92,5 @@ Deno.test("streams: consumer PELs stay exact across random acknowledgements and 
     await run("XPENDING", "s", "g");
     await run("XPENDING", "s", "g", "-", "+", "1000", "c0");
     await run("XINFO", "STREAM", "s", "FULL", "COUNT", "0");
-  }, { config: { "enable-debug-command": "yes" } });
+  }, { config: { "enable-debug-command": "yes", dir: Deno.makeTempDirSync({ prefix: "redeno-pel-" }) } });
 });
