@@ -430,7 +430,8 @@ function xclaim(c: Client, argv: string[]): void {
     propagateLastId = true;
   }
   if (deliveryTime === -1 || deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
-  let cons: Consumer | null = null;
+  // Since 7.2 the claiming consumer is created (or its seen time refreshed) even if nothing is claimed.
+  const cons = claimConsumer(c, g, argv[3], argv[1]);
   const claimed: StreamId[] = [];
   for (let k = 0; k < ids.length; k++) {
     const id = ids[k];
@@ -451,7 +452,6 @@ function xclaim(c: Client, argv: string[]): void {
     }
     if (nack === undefined && !fresh) continue;
     if (nack !== undefined && minIdle && now - nack.deliveryTime < minIdle) continue;
-    if (cons === null) cons = claimConsumer(c, g, argv[3], argv[1]);
     if (nack === undefined) {
       nack = newNack(now, 1, cons);
       g.pel.set(id, nack);
@@ -530,7 +530,8 @@ function xautoclaim(c: Client, argv: string[]): void {
   const { s, g } = r;
   let attempts = count * 10;
   const now = c.server.clock.now();
-  let cons: Consumer | null = null;
+  // Since 7.2 the claiming consumer is created (or its seen time refreshed) even if nothing is claimed.
+  const cons = claimConsumer(c, g, argv[3], argv[1]);
   const claimed: StreamId[] = [];
   const deleted: StreamId[] = [];
   // Walk the PEL from `start`; collect first (acks below change the tree).
@@ -563,7 +564,6 @@ function xautoclaim(c: Client, argv: string[]): void {
       continue;
     }
     if (minIdle && now - nack.deliveryTime < minIdle) continue;
-    if (cons === null) cons = claimConsumer(c, g, argv[3], argv[1]);
     transfer(id, nack, cons);
     nack.deliveryTime = now;
     if (!justId) nack.deliveryCount++;

@@ -116,3 +116,24 @@ Deno.test("XADD/XTRIM reference policies: ACKED keeps referenced entries, DELREF
     assert.equal(await c.call("XTRIM", "t", "MAXLEN", "1", "ACKED"), 2);
   });
 });
+
+// Redis 7.2+ (t_stream.c xclaimCommand / xautoclaimCommand): the claiming consumer is looked up and
+// created before anything is claimed (after argument errors); 7.0 created it only when
+// an entry was claimed, so this is asserted here rather than against the oracle.
+Deno.test("XCLAIM / XAUTOCLAIM create the claiming consumer even when nothing is claimed (7.2+)", async () => {
+  await withServer(async (_srv, c) => {
+    await setup(c);
+    const names = async () =>
+      ((await c.call("XINFO", "CONSUMERS", "s", "g")) as unknown[][]).map((r) => r[r.indexOf("name") + 1]);
+    assert.deepEqual(await names(), ["c1"]);
+    // Nothing claimable: 1-1 is far from idle enough, 9-9 is not pending.
+    assert.deepEqual(await c.call("XCLAIM", "s", "g", "newc", "3600000", "1-1", "9-9"), []);
+    assert.deepEqual(await names(), ["c1", "newc"]);
+    assert.deepEqual(await c.call("XAUTOCLAIM", "s", "g", "auto", "3600000", "0", "JUSTID"), ["0-0", [], []]);
+    assert.deepEqual(await names(), ["auto", "c1", "newc"]);
+    // Errors come first: a bad option creates nobody.
+    assert.match(await c.callRaw("XCLAIM", "s", "g", "bad", "0", "1-1", "RETRYCOUNT", "x"), /^-ERR /);
+    assert.deepEqual(await names(), ["auto", "c1", "newc"]);
+    assert.equal((await c.call("XPENDING", "s", "g"))?.toString(), [2, "1-1", "2-1", [["c1", "2"]]].toString());
+  });
+});
