@@ -25,17 +25,7 @@ import {
 } from "../server/errors.ts";
 import { Stream, type TrimArgs } from "../types/stream.ts";
 import type { Config } from "../config/config.ts";
-import {
-  formatId,
-  idDecr,
-  idIncr,
-  idMsSafe,
-  idSeqSafe,
-  MAX_ID,
-  MIN_ID,
-  seqIsMax,
-  type StreamId,
-} from "../types/stream_id.ts";
+import { formatId, idDecr, idIncr, idMs, idSeq, MAX_ID, MIN_ID, seqIsMax, type StreamId } from "../types/stream_id.ts";
 import { intervalId, llArg, parseAddTrim, parsePolicyIds, streamAt, strictId } from "./stream_args.ts";
 
 /** One entry: [id, [field, value, …]] (or [id, nil] when `fields` is undefined: a deleted PEL entry). */
@@ -157,8 +147,8 @@ function xadd(c: Client, argv: string[]): void {
   }
   const limits = nodeLimits(c.server.config);
   s.append(id, argv.slice(fieldPos), limits.entries, limits.bytes);
-  const ms = idMsSafe(id), seq = idSeqSafe(id);
-  if (ms >= 0 && seq >= 0) c.addBulkPair(ms, seq);
+  const ms = idMs(id), seq = idSeq(id);
+  if (typeof ms === "number" && typeof seq === "number") c.addBulkPair(ms, seq);
   else c.addBulk(formatId(id));
   const srv = c.server;
   srv.keyModified(c.db, key);

@@ -24,21 +24,6 @@ function u64At(id: StreamId, off: number): number | bigint {
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-/**
- * The milliseconds part as a number, or -1 when it is 2^53 or more (then use formatId). With
- * `idSeqSafe`, lets replies write an ID without building its text.
- */
-export function idMsSafe(id: StreamId): number {
-  const hi = word(id, 0);
-  return hi < 0x200000 ? hi * P32 + word(id, 4) : -1;
-}
-
-/** The sequence part as a number, or -1 when it is 2^53 or more. */
-export function idSeqSafe(id: StreamId): number {
-  const hi = word(id, 8);
-  return hi < 0x200000 ? hi * P32 + word(id, 12) : -1;
-}
-
 /** The ID with parts `ms` and `seq` (non-negative, below 2^64), as one flat string. */
 export function makeId(ms: number | bigint, seq: number | bigint): StreamId {
   let mh: number, ml: number, sh: number, sl: number;
