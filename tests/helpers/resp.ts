@@ -252,3 +252,34 @@ export async function pipeline(c: RawClient, cmds: (string | number)[][], timeou
   for (let i = 0; i < cmds.length; i++) out.push(await c.readRaw(timeoutMs));
   return out;
 }
+
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * Sends `data` on a fresh connection and returns everything the server sends back (latin1) until it
+ * closes the connection (then "<closed>" is appended) or stays quiet for `idleMs`.
+ */
+export async function exchange(port: number, data: Uint8Array, idleMs: number): Promise<string> {
+  const c = await Deno.connect({ hostname: "127.0.0.1", port });
+  await c.write(data);
+  let out = "";
+  const buf = new Uint8Array(65536);
+  while (true) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const idle = new Promise<"idle">((res) => timer = setTimeout(() => res("idle"), idleMs));
+    const r = await Promise.race([c.read(buf).catch(() => null), idle]);
+    clearTimeout(timer);
+    if (r === "idle") break;
+    if (r === null) {
+      out += "<closed>";
+      break;
+    }
+    out += latin1.decode(buf.subarray(0, r));
+  }
+  try {
+    c.close();
+  } catch {
+    // already closed
+  }
+  return out;
+}

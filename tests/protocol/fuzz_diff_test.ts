@@ -7,34 +7,9 @@
 import assert from "node:assert/strict";
 import { sideBySide } from "../helpers/oracle.ts";
 import { prng } from "../helpers/prng.ts";
+import { exchange } from "../helpers/resp.ts";
 
 const dec = new TextDecoder("latin1");
-
-/** Everything the server sends back until it closes the connection or stays quiet for `idleMs`. */
-async function exchange(port: number, data: Uint8Array, idleMs: number): Promise<string> {
-  const c = await Deno.connect({ hostname: "127.0.0.1", port });
-  await c.write(data);
-  let out = "";
-  const buf = new Uint8Array(65536);
-  while (true) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const idle = new Promise<"idle">((res) => timer = setTimeout(() => res("idle"), idleMs));
-    const r = await Promise.race([c.read(buf).catch(() => null), idle]);
-    clearTimeout(timer);
-    if (r === "idle") break;
-    if (r === null) {
-      out += "<closed>";
-      break;
-    }
-    out += dec.decode(buf.subarray(0, r));
-  }
-  try {
-    c.close();
-  } catch {
-    // already closed
-  }
-  return out;
-}
 
 const frame = (a: string[]) => `*${a.length}\r\n` + a.map((s) => `$${s.length}\r\n${s}\r\n`).join("");
 
