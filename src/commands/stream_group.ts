@@ -365,15 +365,6 @@ function xpending(c: Client, argv: string[]): void {
   }
 }
 
-/** Moves `nack` (pending `id`) to `cons`. */
-function transfer(id: StreamId, nack: Nack, cons: Consumer): void {
-  if (nack.consumer !== cons) {
-    nack.consumer.pel.delete(id);
-    cons.pel.set(id, nack);
-    nack.consumer = cons;
-  }
-}
-
 /** XCLAIM key group consumer min-idle-time id [id …] [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id] */
 function xclaim(c: Client, argv: string[]): void {
   const r = groupOrReply(c, argv[1], argv[2], "");
@@ -456,7 +447,7 @@ function xclaim(c: Client, argv: string[]): void {
       nack = newNack(now, 1, cons);
       g.pel.set(id, nack);
       cons.pel.set(id, nack);
-    } else transfer(id, nack, cons);
+    } else nack = g.reassign(id, nack, cons);
     nack.deliveryTime = deliveryTime;
     if (retryCount >= 0) nack.deliveryCount = retryCount;
     else if (!justId) nack.deliveryCount++;
@@ -555,7 +546,7 @@ function xautoclaim(c: Client, argv: string[]): void {
   c.preventPropagation = true; // the effects are replicated as XCLAIMs
   const key = argv[1], groupName = argv[2];
   for (const id of pending) {
-    const nack = g.pel.get(id)!;
+    let nack = g.pel.get(id)!;
     if (!s.entries.has(id)) {
       propagateXclaim(c, key, groupName, g, formatId(id), nack);
       g.ack(id);
@@ -564,7 +555,7 @@ function xautoclaim(c: Client, argv: string[]): void {
       continue;
     }
     if (minIdle && now - nack.deliveryTime < minIdle) continue;
-    transfer(id, nack, cons);
+    nack = g.reassign(id, nack, cons);
     nack.deliveryTime = now;
     if (!justId) nack.deliveryCount++;
     cons.activeTime = now;

@@ -90,11 +90,7 @@ function deliverNew(
         g.pel.set(id, nack);
         cons.pel.set(id, nack);
       } else {
-        if (nack.consumer !== cons) {
-          nack.consumer.pel.delete(id);
-          cons.pel.set(id, nack);
-          nack.consumer = cons;
-        }
+        nack = g.reassign(id, nack, cons);
         nack.deliveryTime = now;
         nack.deliveryCount = 1;
       }

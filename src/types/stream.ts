@@ -16,16 +16,21 @@ import { idIncr, MIN_ID, msOnlyId, type StreamId } from "./stream_id.ts";
 /** entries_read when unknown (SCG_INVALID_ENTRIES_READ). */
 export const INVALID_ENTRIES_READ = -1;
 
-/** A pending entry: delivered to a consumer of a group and not acknowledged yet (streamNACK). */
+/**
+ * A pending entry: delivered to a consumer of a group and not acknowledged yet (streamNACK). One
+ * record sits in both the group PEL and its consumer's PEL; it is never moved between consumers (a
+ * claim makes a new record), so `home` (its leaf in the consumer PEL, null once removed) stays exact.
+ */
 export interface Nack {
   deliveryTime: number;
   deliveryCount: number;
   consumer: Consumer;
+  home: object | null;
 }
 
 /** A new pending entry record. */
 export function newNack(deliveryTime: number, deliveryCount: number, consumer: Consumer): Nack {
-  return { deliveryTime, deliveryCount, consumer };
+  return { deliveryTime, deliveryCount, consumer, home: null };
 }
 
 /** A consumer of a group (streamConsumer). */
@@ -34,7 +39,7 @@ export class Consumer {
   seenTime: number;
   /** Last successful read/claim, ms; -1 never. */
   activeTime = -1;
-  readonly pel = new IdIndex<Nack>();
+  readonly pel = new IdIndex<Nack>({ home: "home" });
   constructor(readonly name: string, now: number) {
     this.seenTime = now;
   }
@@ -59,8 +64,18 @@ export class Group {
   ack(id: StreamId): boolean {
     const nack = this.pel.take(id);
     if (nack === undefined) return false;
-    nack.consumer.pel.delete(id);
+    nack.consumer.pel.release(nack);
     return true;
+  }
+
+  /** Hands pending `id` (record `nack`) to `cons`; returns the record now pending (new when moved). */
+  reassign(id: StreamId, nack: Nack, cons: Consumer): Nack {
+    if (nack.consumer === cons) return nack;
+    nack.consumer.pel.release(nack);
+    const moved = newNack(nack.deliveryTime, nack.deliveryCount, cons);
+    this.pel.set(id, moved);
+    cons.pel.set(id, moved);
+    return moved;
   }
 
   /** Consumers in name (byte) order, as Redis's rax lists them. */

@@ -9,6 +9,15 @@
  * rebuilt as strings only for what is read out (cursors, walks). Leaves are linked both ways for range
  * walks; appending in ID order (deliveries) fills leaves completely; underfull nodes merge with a
  * sibling.
+ *
+ * Removal is lazy, because acknowledging a random pending entry is the hot path and a shift per removal
+ * (in two trees) cost more than the search: a removed entry stays in its leaf as dead (its value
+ * replaced by a tombstone, or, in a "homed" index, its value's `home` cleared) and the leaf counts it;
+ * once half of a leaf is dead the leaf is compacted (and merged with a sibling when underfull). Every
+ * reader skips dead entries, so a walk reads at most twice the entries it returns.
+ *
+ * A homed index records in each value (in the field it is given) the leaf holding it, so `release(v)`
+ * removes v without a search: a consumer PEL only counts the entry the group PEL found.
  */
 import type { StreamId } from "./stream_id.ts";
 
@@ -24,7 +33,21 @@ class Leaf<V> {
   v: V[] = [];
   prev: Leaf<V> | null = null;
   next: Leaf<V> | null = null;
+  /** How many of the entries are dead (removed, not compacted away yet). */
+  dead = 0;
 }
+
+/** How a homed index reaches the leaf field of a value (null once removed). */
+type Homed = Record<string, object | null>;
+
+/** Options of an IdIndex. */
+export interface IdIndexOptions {
+  /** The field of each value that records its leaf (values are objects); makes `release` possible. */
+  home?: string;
+}
+
+/** The value of a removed entry (non-homed indexes). */
+const TOMB: unknown = Object.freeze({});
 
 /** An inner node: children and their separators (three numbers per child; child 0's are unused). */
 class Inner<V> {
@@ -81,6 +104,15 @@ function eqAt(k: number[], j: number, a: number, b: number, c: number): boolean 
   return k[p] === a && k[p + 1] === b && k[p + 2] === c;
 }
 
+/** True when key `j` of `k` is below (a, b, c). */
+function below(k: number[], j: number, a: number, b: number, c: number): boolean {
+  const p = 3 * j;
+  const x = k[p];
+  if (x !== a) return x < a;
+  const y = k[p + 1];
+  return y !== b ? y < b : k[p + 2] < c;
+}
+
 /** First position of leaf `l` whose key is ≥ (a, b, c). */
 function lowerBound<V>(l: Leaf<V>, a: number, b: number, c: number): number {
   const k = l.k;
@@ -88,15 +120,7 @@ function lowerBound<V>(l: Leaf<V>, a: number, b: number, c: number): number {
   let hi = l.v.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const p = 3 * mid;
-    const x = k[p];
-    let less: boolean;
-    if (x !== a) less = x < a;
-    else {
-      const y = k[p + 1];
-      less = y !== b ? y < b : k[p + 2] < c;
-    }
-    if (less) lo = mid + 1;
+    if (below(k, mid, a, b, c)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -149,30 +173,9 @@ function leafInsert<V>(l: Leaf<V>, pos: number, v: V, ka: number, kb: number, kc
   k[3 * pos + 2] = kc;
 }
 
-/** Removes position `pos` of leaf `l`. */
-function leafRemove<V>(l: Leaf<V>, pos: number): void {
-  const k = l.k, vs = l.v;
-  const n = vs.length;
-  if (pos === 0) {
-    vs.shift();
-    k.shift();
-    k.shift();
-    k.shift();
-    return;
-  }
-  for (let j = pos; j < n - 1; j++) {
-    vs[j] = vs[j + 1];
-    k[3 * j] = k[3 * j + 3];
-    k[3 * j + 1] = k[3 * j + 4];
-    k[3 * j + 2] = k[3 * j + 5];
-  }
-  vs.pop();
-  k.length = 3 * (n - 1);
-}
-
-/** A position in an IdIndex, for walking entries in order. */
+/** A position in an IdIndex, for walking its live entries in order. */
 export class IdCursor<V> {
-  constructor(public leaf: Leaf<V> | null, public pos: number) {}
+  constructor(private readonly index: IdIndex<V>, public leaf: Leaf<V> | null, public pos: number) {}
 
   get valid(): boolean {
     return this.leaf !== null;
@@ -187,19 +190,48 @@ export class IdCursor<V> {
   }
 
   next(): void {
-    const l = this.leaf!;
-    if (++this.pos >= l.v.length) {
-      this.leaf = l.next;
-      this.pos = 0;
-    }
+    this.pos++;
+    this.forward();
   }
 
   prev(): void {
-    if (--this.pos < 0) {
-      const l = this.leaf!.prev;
-      this.leaf = l;
-      this.pos = l === null ? 0 : l.v.length - 1;
+    this.pos--;
+    this.backward();
+  }
+
+  /** Moves to the first live entry at or after the position (invalid when none). */
+  forward(): void {
+    let l = this.leaf;
+    let p = this.pos;
+    while (l !== null) {
+      const vs = l.v;
+      if (l.dead === 0) {
+        if (p < vs.length) break;
+      } else {
+        while (p < vs.length && this.index.isDead(vs[p])) p++;
+        if (p < vs.length) break;
+      }
+      l = l.next;
+      p = 0;
     }
+    this.leaf = l;
+    this.pos = l === null ? 0 : p;
+  }
+
+  /** Moves to the last live entry at or before the position (invalid when none). */
+  backward(): void {
+    let l = this.leaf;
+    let p = this.pos;
+    while (l !== null) {
+      if (p >= 0) {
+        if (l.dead !== 0) { while (p >= 0 && this.index.isDead(l.v[p])) p--; }
+        if (p >= 0) break;
+      }
+      l = l.prev;
+      p = l === null ? 0 : l.v.length - 1;
+    }
+    this.leaf = l;
+    this.pos = l === null ? 0 : p;
   }
 }
 
@@ -209,18 +241,33 @@ export class IdIndex<V> {
   private height = 0;
   private head: Leaf<V>;
   private tail: Leaf<V>;
+  /** Live entries. */
   private count = 0;
   /** The inner nodes and child indexes of the last descent. */
   private pathN: Inner<V>[] = [];
   private pathI: number[] = [];
 
-  constructor() {
+  /** The values' leaf field (homed indexes), else null. */
+  private readonly home: string | null;
+
+  constructor(options: IdIndexOptions = {}) {
     const l = new Leaf<V>();
     this.root = this.head = this.tail = l;
+    this.home = options.home ?? null;
   }
 
   get size(): number {
     return this.count;
+  }
+
+  /** True when `v` is the value of a removed entry. */
+  isDead(v: V): boolean {
+    return v === TOMB || (this.home !== null && (v as Homed)[this.home] === null);
+  }
+
+  /** Records in `v` (homed indexes) that leaf `l` holds it. */
+  private place(v: V, l: Leaf<V>): void {
+    if (this.home !== null) (v as Homed)[this.home] = l;
   }
 
   /** The leaf that holds (or would hold) key (a, b, c), recording the path to it. */
@@ -237,16 +284,17 @@ export class IdIndex<V> {
     return node as Leaf<V>;
   }
 
-  /** True when (a, b, c) is above every key (or the index is empty). */
+  /** True when (a, b, c) is above every key, live or dead (or the index is empty). */
   private afterLast(a: number, b: number, c: number): boolean {
     const t = this.tail;
-    const n = t.v.length;
-    if (n === 0) return true;
-    const k = t.k, p = 3 * (n - 1);
-    const x = k[p];
-    if (x !== a) return x < a;
-    const y = k[p + 1];
-    return y !== b ? y < b : k[p + 2] < c;
+    return t.v.length === 0 || below(t.k, t.v.length - 1, a, b, c);
+  }
+
+  /** The position of live key (a, b, c) in `leaf`, or -1. */
+  private liveAt(leaf: Leaf<V>, a: number, b: number, c: number): number {
+    const pos = lowerBound(leaf, a, b, c);
+    if (pos >= leaf.v.length || !eqAt(leaf.k, pos, a, b, c)) return -1;
+    return leaf.dead !== 0 && this.isDead(leaf.v[pos]) ? -1 : pos;
   }
 
   get(id: StreamId): V | undefined {
@@ -254,20 +302,15 @@ export class IdIndex<V> {
     const a = ka, b = kb, c = kc;
     if (this.afterLast(a, b, c)) return undefined;
     const leaf = this.descend(a, b, c);
-    const pos = lowerBound(leaf, a, b, c);
-    return pos < leaf.v.length && eqAt(leaf.k, pos, a, b, c) ? leaf.v[pos] : undefined;
+    const pos = this.liveAt(leaf, a, b, c);
+    return pos < 0 ? undefined : leaf.v[pos];
   }
 
   has(id: StreamId): boolean {
-    split(id);
-    const a = ka, b = kb, c = kc;
-    if (this.afterLast(a, b, c)) return false;
-    const leaf = this.descend(a, b, c);
-    const pos = lowerBound(leaf, a, b, c);
-    return pos < leaf.v.length && eqAt(leaf.k, pos, a, b, c);
+    return this.get(id) !== undefined;
   }
 
-  /** Adds or replaces the value of `id`; returns the value it replaced, if any. */
+  /** Adds or replaces the value of `id`; returns the live value it replaced, if any. */
   set(id: StreamId, v: V): V | undefined {
     split(id);
     const a = ka, b = kb, c = kc;
@@ -276,17 +319,29 @@ export class IdIndex<V> {
       // Appending (deliveries come in ID order): straight into the last leaf.
       t.k.push(a, b, c);
       t.v.push(v);
+      this.place(v, t);
       this.count++;
       return undefined;
     }
     const leaf = this.descend(a, b, c);
-    const pos = lowerBound(leaf, a, b, c);
+    let pos = lowerBound(leaf, a, b, c);
     if (pos < leaf.v.length && eqAt(leaf.k, pos, a, b, c)) {
       const old = leaf.v[pos];
+      const wasDead = this.isDead(old);
       leaf.v[pos] = v;
-      return old;
+      this.place(v, leaf);
+      if (!wasDead) return old;
+      // Reviving a dead entry.
+      leaf.dead--;
+      this.count++;
+      return undefined;
+    }
+    if (leaf.v.length === LEAF_MAX && leaf.dead !== 0) {
+      this.squeeze(leaf);
+      pos = lowerBound(leaf, a, b, c);
     }
     leafInsert(leaf, pos, v, a, b, c);
+    this.place(v, leaf);
     this.count++;
     if (leaf.v.length > LEAF_MAX) this.splitLeaf(leaf, pos);
     return undefined;
@@ -302,54 +357,75 @@ export class IdIndex<V> {
     split(id);
     const a = ka, b = kb, c = kc;
     const h = this.head;
-    if (h.v.length > LEAF_MIN && eqAt(h.k, 0, a, b, c)) {
-      // Acknowledging the oldest pending entry (the usual order).
-      const v = h.v[0];
-      leafRemove(h, 0);
-      this.count--;
-      return v;
+    const n = h.v.length;
+    let leaf: Leaf<V>;
+    let pathReady: boolean;
+    if (n !== 0 && !below(h.k, n - 1, a, b, c)) {
+      // In the first leaf (acknowledging the oldest pending entries is the usual order): no descent.
+      leaf = h;
+      pathReady = this.height === 0;
+    } else {
+      if (this.afterLast(a, b, c)) return undefined;
+      leaf = this.descend(a, b, c);
+      pathReady = true;
     }
-    const leaf = this.descend(a, b, c);
-    const pos = lowerBound(leaf, a, b, c);
-    if (pos >= leaf.v.length || !eqAt(leaf.k, pos, a, b, c)) return undefined;
+    const pos = this.liveAt(leaf, a, b, c);
+    if (pos < 0) return undefined;
     const v = leaf.v[pos];
-    leafRemove(leaf, pos);
+    leaf.v[pos] = TOMB as V;
+    if (this.home !== null) (v as Homed)[this.home] = null;
     this.count--;
-    if (this.height > 0 && leaf.v.length < LEAF_MIN) this.fixLeaf(leaf);
+    if (++leaf.dead * 2 >= leaf.v.length) this.compact(leaf, pathReady);
     return v;
   }
 
-  /** The smallest ID, or undefined when empty. */
+  /** Removes the entry whose value is `v` (homed indexes; v is live here) without a search. */
+  release(v: V): void {
+    const leaf = (v as Homed)[this.home!] as Leaf<V>;
+    (v as Homed)[this.home!] = null;
+    this.count--;
+    if (++leaf.dead * 2 >= leaf.v.length) this.compact(leaf, this.height === 0);
+  }
+
+  /** The smallest live ID, or undefined when empty. */
   first(): StreamId | undefined {
-    return this.count === 0 ? undefined : idOf(this.head.k, 0);
+    if (this.count === 0) return undefined;
+    const cur = new IdCursor(this, this.head, 0);
+    cur.forward();
+    return cur.member;
   }
 
-  /** The largest ID, or undefined when empty. */
+  /** The largest live ID, or undefined when empty. */
   last(): StreamId | undefined {
+    if (this.count === 0) return undefined;
     const t = this.tail;
-    return this.count === 0 ? undefined : idOf(t.k, t.v.length - 1);
+    const cur = new IdCursor(this, t, t.v.length - 1);
+    cur.backward();
+    return cur.member;
   }
 
-  /** A cursor on the first ID ≥ `id` (invalid when none). */
+  /** A cursor on the first live ID ≥ `id` (invalid when none). */
   seekGE(id: StreamId): IdCursor<V> {
     split(id);
     const a = ka, b = kb, c = kc;
     const leaf = this.descend(a, b, c);
-    const pos = lowerBound(leaf, a, b, c);
-    if (pos < leaf.v.length) return new IdCursor(leaf, pos);
-    return new IdCursor(leaf.next, 0);
+    const cur = new IdCursor(this, leaf, lowerBound(leaf, a, b, c));
+    cur.forward();
+    return cur;
   }
 
-  /** A cursor on the last ID ≤ `id` (invalid when none). */
+  /** A cursor on the last live ID ≤ `id` (invalid when none). */
   seekLE(id: StreamId): IdCursor<V> {
     split(id);
     const a = ka, b = kb, c = kc;
     const leaf = this.descend(a, b, c);
     let pos = lowerBound(leaf, a, b, c);
     if (!(pos < leaf.v.length && eqAt(leaf.k, pos, a, b, c))) pos--;
-    if (pos >= 0) return new IdCursor(leaf, pos);
-    const p = leaf.prev;
-    return new IdCursor(p, p === null ? 0 : p.v.length - 1);
+    const cur = pos >= 0
+      ? new IdCursor(this, leaf, pos)
+      : new IdCursor(this, leaf.prev, leaf.prev === null ? 0 : leaf.prev.v.length - 1);
+    cur.backward();
+    return cur;
   }
 
   /** Number of IDs in [lo, hi]. */
@@ -371,11 +447,42 @@ export class IdIndex<V> {
     return out;
   }
 
-  /** Every (id, value) in ID order. */
+  /** Every live (id, value) in ID order. */
   forEach(fn: (id: StreamId, v: V) => void): void {
     for (let l: Leaf<V> | null = this.head; l !== null; l = l.next) {
-      for (let j = 0; j < l.v.length; j++) fn(idOf(l.k, j), l.v[j]);
+      const vs = l.v;
+      for (let j = 0; j < vs.length; j++) if (l.dead === 0 || !this.isDead(vs[j])) fn(idOf(l.k, j), vs[j]);
     }
+  }
+
+  /** Drops the dead entries of `leaf` in place (no change to the tree's shape). */
+  private squeeze(leaf: Leaf<V>): void {
+    const k = leaf.k, vs = leaf.v, n = vs.length;
+    let w = 0;
+    for (let j = 0; j < n; j++) {
+      const v = vs[j];
+      if (this.isDead(v)) continue;
+      if (w !== j) {
+        vs[w] = v;
+        k[3 * w] = k[3 * j];
+        k[3 * w + 1] = k[3 * j + 1];
+        k[3 * w + 2] = k[3 * j + 2];
+      }
+      w++;
+    }
+    vs.length = w;
+    k.length = 3 * w;
+    leaf.dead = 0;
+  }
+
+  /**
+   * Drops the dead entries of `leaf`, then merges it with a sibling when underfull. `pathReady`: the
+   * last descent led to this leaf (else one is made, by the leaf's first key).
+   */
+  private compact(leaf: Leaf<V>, pathReady: boolean): void {
+    if (!pathReady) this.descend(leaf.k[0], leaf.k[1], leaf.k[2]);
+    this.squeeze(leaf);
+    if (this.height > 0 && leaf.v.length < LEAF_MIN) this.fixLeaf(leaf);
   }
 
   // ---- structure --------------------------------------------------------------------------------------
@@ -388,6 +495,7 @@ export class IdIndex<V> {
     const right = new Leaf<V>();
     right.k = leaf.k.splice(3 * cut);
     right.v = leaf.v.splice(cut);
+    if (this.home !== null) { for (const v of right.v) this.place(v, right); }
     right.next = leaf.next;
     right.prev = leaf;
     if (leaf.next) leaf.next.prev = right;
@@ -430,20 +538,29 @@ export class IdIndex<V> {
     if (i + 1 < p.c.length) {
       const r = p.c[i + 1] as Leaf<V>;
       if (r.v.length + leaf.v.length <= LEAF_MAX) {
-        for (let j = 0; j < r.v.length; j++) leaf.v.push(r.v[j]);
-        for (let j = 0; j < r.k.length; j++) leaf.k.push(r.k[j]);
+        this.moveEntries(r, leaf);
         this.unlinkLeaf(r);
         this.removeChild(lv, i + 1);
       }
     } else if (i > 0) {
       const l = p.c[i - 1] as Leaf<V>;
       if (l.v.length + leaf.v.length <= LEAF_MAX) {
-        for (let j = 0; j < leaf.v.length; j++) l.v.push(leaf.v[j]);
-        for (let j = 0; j < leaf.k.length; j++) l.k.push(leaf.k[j]);
+        this.moveEntries(leaf, l);
         this.unlinkLeaf(leaf);
         this.removeChild(lv, i);
       }
     }
+  }
+
+  /** Appends the entries of `from` to `to`, its left neighbour. */
+  private moveEntries(from: Leaf<V>, to: Leaf<V>): void {
+    for (let j = 0; j < from.v.length; j++) {
+      const v = from.v[j];
+      to.v.push(v);
+      if (this.home !== null && !this.isDead(v)) (v as Homed)[this.home] = to;
+    }
+    for (let j = 0; j < from.k.length; j++) to.k.push(from.k[j]);
+    to.dead += from.dead;
   }
 
   private unlinkLeaf(l: Leaf<V>): void {

@@ -92,3 +92,115 @@ Deno.test("IdIndex: ordered map operations match a Map + sort model", () => {
   assert.equal(x.countRange(lo, hi), sorted.filter((k) => k >= lo && k <= hi).length);
   for (const k of sorted) assert.equal(x.get(k), m.get(k));
 });
+
+/** A seeded xorshift: reproducible random integers below `n`. */
+function rng(seed: number): (n: number) => number {
+  let x = seed >>> 0 || 1;
+  return (n) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}
+
+/** Compares every reader of `x` with the model (id → value). */
+function assertSameAsModel<V>(
+  x: IdIndex<V>,
+  m: Map<string, V>,
+  rand: (n: number) => number,
+  idAt: (i: number) => string,
+  space: number,
+): void {
+  const sorted = [...m.keys()].sort();
+  assert.equal(x.size, m.size);
+  assert.equal(x.first(), sorted[0]);
+  assert.equal(x.last(), sorted[sorted.length - 1]);
+  const walked: string[] = [];
+  x.forEach((id, v) => {
+    walked.push(id);
+    assert.equal(v, m.get(id));
+  });
+  assert.deepEqual(walked, sorted);
+  for (let t = 0; t < 20; t++) {
+    const lo = idAt(rand(space)), hi = idAt(rand(space));
+    const want = sorted.filter((k) => k >= lo && k <= hi);
+    assert.deepEqual(x.idsInRange(lo, hi), want);
+    assert.deepEqual(x.idsInRange(lo, hi, 3), want.slice(0, 3));
+    const ge = x.seekGE(lo);
+    assert.equal(ge.valid ? ge.member : undefined, sorted.find((k) => k >= lo));
+    const le = x.seekLE(lo);
+    assert.equal(le.valid ? le.member : undefined, sorted.findLast((k) => k <= lo));
+    if (le.valid) {
+      le.prev();
+      assert.equal(le.valid ? le.member : undefined, sorted.findLast((k) => k < sorted.findLast((j) => j <= lo)!));
+    }
+    const id = idAt(rand(space));
+    assert.equal(x.get(id), m.get(id));
+    assert.equal(x.has(id), m.has(id));
+  }
+}
+
+Deno.test("IdIndex: lazy removal (tombstones, homed release, compaction, merges) matches a model", () => {
+  interface Rec {
+    n: number;
+    home: object | null;
+  }
+  const rand = rng(7);
+  const space = 6000;
+  const idAt = (i: number) => makeId(1_700_000_000_000 + Math.floor(i / 3) * 7, i % 3);
+  const homed = new IdIndex<Rec>({ home: "home" });
+  const hm = new Map<string, Rec>();
+  const plain = new IdIndex<number>();
+  const pm = new Map<string, number>();
+  for (let step = 0; step < 60_000; step++) {
+    const id = idAt(rand(space));
+    const op = rand(10);
+    if (op < 4) {
+      // Insert when absent (a homed value is never set twice while live).
+      if (!hm.has(id)) {
+        const r = { n: step, home: null };
+        assert.equal(homed.set(id, r), undefined);
+        hm.set(id, r);
+      }
+      assert.equal(plain.set(id, step), pm.get(id));
+      pm.set(id, step);
+    } else if (op < 7) {
+      const r = hm.get(id);
+      if (r !== undefined) {
+        homed.release(r);
+        hm.delete(id);
+        assert.equal(r.home, null);
+      }
+      assert.equal(plain.take(id), pm.get(id));
+      pm.delete(id);
+    } else if (op < 8) {
+      assert.equal(homed.take(id), hm.get(id));
+      hm.delete(id);
+      assert.equal(plain.delete(id), pm.delete(id));
+    } else if (op === 8 && step % 97 === 0) {
+      // Drain a whole run, in order, as in-order acknowledgements do.
+      for (const k of [...hm.keys()].sort().slice(0, 500)) {
+        homed.release(hm.get(k)!);
+        hm.delete(k);
+      }
+    }
+    if (step % 5000 === 0) {
+      assertSameAsModel(homed, hm, rand, idAt, space);
+      assertSameAsModel(plain, pm, rand, idAt, space);
+    }
+  }
+  assertSameAsModel(homed, hm, rand, idAt, space);
+  assertSameAsModel(plain, pm, rand, idAt, space);
+  // Emptied completely, then reused.
+  for (const r of hm.values()) homed.release(r);
+  hm.clear();
+  assertSameAsModel(homed, hm, rand, idAt, space);
+  for (let i = 0; i < 3000; i++) {
+    const r = { n: i, home: null };
+    homed.set(idAt(i), r);
+    hm.set(idAt(i), r);
+  }
+  assertSameAsModel(homed, hm, rand, idAt, space);
+});
