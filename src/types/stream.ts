@@ -19,18 +19,20 @@ export const INVALID_ENTRIES_READ = -1;
 /**
  * A pending entry: delivered to a consumer of a group and not acknowledged yet (streamNACK). One
  * record sits in both the group PEL and its consumer's PEL; it is never moved between consumers (a
- * claim makes a new record), so `home` (its leaf in the consumer PEL, null once removed) stays exact.
+ * claim makes a new record), so `home` and `ghome` (its leaves in the consumer and group PELs, null
+ * once removed) stay exact.
  */
 export interface Nack {
   deliveryTime: number;
   deliveryCount: number;
   consumer: Consumer;
   home: object | null;
+  ghome: object | null;
 }
 
 /** A new pending entry record. */
 export function newNack(deliveryTime: number, deliveryCount: number, consumer: Consumer): Nack {
-  return { deliveryTime, deliveryCount, consumer, home: null };
+  return { deliveryTime, deliveryCount, consumer, home: null, ghome: null };
 }
 
 /** A consumer of a group (streamConsumer). */
@@ -47,7 +49,7 @@ export class Consumer {
 
 /** A consumer group (streamCG). */
 export class Group {
-  readonly pel = new IdIndex<Nack>();
+  readonly pel = new IdIndex<Nack>({ home: "ghome", hashed: true });
   readonly consumers = new Map<string, Consumer>();
   constructor(readonly name: string, public lastId: StreamId, public entriesRead: number) {}
 

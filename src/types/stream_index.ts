@@ -17,9 +17,12 @@
  * reader skips dead entries, so a walk reads at most twice the entries it returns.
  *
  * A homed index records in each value (in the field it is given) the leaf holding it, so `release(v)`
- * removes v without a search: a consumer PEL only counts the entry the group PEL found.
+ * removes v without a search: a consumer PEL only counts the entry the group PEL found. A hashed index
+ * (a group PEL) also keeps an IdHash for get/has/take: with a large PEL a tree search misses the
+ * cache in every level, where the hash touches a line or two.
  */
 import type { StreamId } from "./stream_id.ts";
+import { IdHash } from "./id_hash.ts";
 
 const LEAF_MAX = 64;
 const LEAF_MIN = 16;
@@ -44,6 +47,8 @@ type Homed = Record<string, object | null>;
 export interface IdIndexOptions {
   /** The field of each value that records its leaf (values are objects); makes `release` possible. */
   home?: string;
+  /** Keep an IdHash for point lookups (needs `home`). */
+  hashed?: boolean;
 }
 
 /** The value of a removed entry (non-homed indexes). */
@@ -249,11 +254,14 @@ export class IdIndex<V> {
 
   /** The values' leaf field (homed indexes), else null. */
   private readonly home: string | null;
+  /** Key → live value (hashed indexes), else null. */
+  private readonly byKey: IdHash<V> | null;
 
   constructor(options: IdIndexOptions = {}) {
     const l = new Leaf<V>();
     this.root = this.head = this.tail = l;
     this.home = options.home ?? null;
+    this.byKey = options.hashed ? new IdHash<V>() : null;
   }
 
   get size(): number {
@@ -300,7 +308,9 @@ export class IdIndex<V> {
   get(id: StreamId): V | undefined {
     split(id);
     const a = ka, b = kb, c = kc;
+    // Above every key: new deliveries ask this, and it needs no lookup.
     if (this.afterLast(a, b, c)) return undefined;
+    if (this.byKey !== null) return this.byKey.get(a, b, c);
     const leaf = this.descend(a, b, c);
     const pos = this.liveAt(leaf, a, b, c);
     return pos < 0 ? undefined : leaf.v[pos];
@@ -314,6 +324,7 @@ export class IdIndex<V> {
   set(id: StreamId, v: V): V | undefined {
     split(id);
     const a = ka, b = kb, c = kc;
+    this.byKey?.set(a, b, c, v);
     const t = this.tail;
     if (t.v.length < LEAF_MAX && this.afterLast(a, b, c)) {
       // Appending (deliveries come in ID order): straight into the last leaf.
@@ -356,6 +367,11 @@ export class IdIndex<V> {
   take(id: StreamId): V | undefined {
     split(id);
     const a = ka, b = kb, c = kc;
+    if (this.byKey !== null) {
+      const v = this.byKey.take(a, b, c);
+      if (v !== undefined) this.unlink(v);
+      return v;
+    }
     const h = this.head;
     const n = h.v.length;
     let leaf: Leaf<V>;
@@ -379,8 +395,14 @@ export class IdIndex<V> {
     return v;
   }
 
-  /** Removes the entry whose value is `v` (homed indexes; v is live here) without a search. */
+  /** Removes the entry whose value is `v` (homed, unhashed indexes; v is live here) without a search. */
   release(v: V): void {
+    if (this.byKey !== null) throw new Error("IdIndex.release on a hashed index");
+    this.unlink(v);
+  }
+
+  /** Marks live value `v` removed in its leaf (homed indexes). */
+  private unlink(v: V): void {
     const leaf = (v as Homed)[this.home!] as Leaf<V>;
     (v as Homed)[this.home!] = null;
     this.count--;
@@ -519,7 +541,8 @@ export class IdIndex<V> {
     p.c.splice(i, 0, right);
     p.k.splice(3 * i, 0, a, b, c);
     if (p.c.length > INNER_MAX) {
-      const cut = p.c.length >> 1;
+      // Growing at the right end (IDs arrive in order) leaves full nodes behind, as leaves do.
+      const cut = i === p.c.length - 1 ? i : p.c.length >> 1;
       const r = new Inner<V>(p.k.splice(3 * cut), p.c.splice(cut));
       this.addSibling(lv - 1, r, r.k[0], r.k[1], r.k[2]);
     }
