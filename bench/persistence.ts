@@ -6,7 +6,7 @@
  *   deno run -A bench/persistence.ts [--keys 1000000] [--clients 50]
  */
 import { parseArgs } from "node:util";
-import { freePort, waitReady } from "./servers.ts";
+import { freePort, startTaskV8Flags, waitReady } from "./servers.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const { values } = parseArgs({
@@ -15,11 +15,6 @@ const { values } = parseArgs({
 });
 const KEYS = Number(values.keys);
 const CLIENTS = Number(values.clients);
-
-function v8Flags(): string[] {
-  const json = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)) as { tasks: Record<string, string> };
-  return json.tasks.start.split(" ").filter((a) => a.startsWith("--v8-flags="));
-}
 
 interface Proc {
   port: number;
@@ -32,7 +27,7 @@ function spawn(kind: "ours" | "redis", dir: string): Proc {
   const common = ["--port", String(port), "--dir", dir, "--save", "", "--enable-debug-command", "local"];
   const cmd = kind === "ours"
     ? new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ...v8Flags(), `${ROOT}src/main.ts`, ...common],
+      args: ["run", "-A", ...startTaskV8Flags(), `${ROOT}src/main.ts`, ...common],
       stdout: "piped",
       stderr: "piped",
     })

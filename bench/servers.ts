@@ -23,7 +23,7 @@ export function freePort(): number {
 }
 
 /** The V8 flags of `deno task start` (read from deno.json so the bench runs what users run). */
-function startTaskV8Flags(): string[] {
+export function startTaskV8Flags(): string[] {
   const json = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)) as { tasks: Record<string, string> };
   return json.tasks.start.split(" ").filter((a) => a.startsWith("--v8-flags="));
 }
