@@ -21,14 +21,7 @@ import { IdIndex } from "../../src/types/stream_index.ts";
 import { haveRedis, Oracle } from "../helpers/oracle.ts";
 import { RawClient, type RespValue } from "../helpers/resp.ts";
 import { withServer } from "../helpers/server.ts";
-
-function rng(seed: number): (k: number) => number {
-  let s = seed >>> 0;
-  return (k) => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return (s >>> 8) % k;
-  };
-}
+import { assertIndexMatchesModel, rng } from "./id_index_model.ts";
 
 /** XINFO STREAM's field `name`. */
 function infoField(v: RespValue, name: string): RespValue {
@@ -225,30 +218,14 @@ Deno.test("IdIndex: a B+tree of pending entries against a sorted model (appends,
       assert.equal(x.take(id), m.get(id));
       m.delete(id);
     }
-    if (i % 5000 === 0) {
-      const sorted = [...m.keys()].sort();
-      assert.equal(x.size, m.size);
-      assert.equal(x.first(), sorted[0]);
-      assert.equal(x.last(), sorted[sorted.length - 1]);
-    }
+    if (i % 5000 === 0) assertIndexMatchesModel(x, m, [ids[n(ids.length)]]);
   }
+  const probes = Array.from(
+    { length: 300 },
+    (_, q) => q % 3 === 0 ? ids[n(ids.length)] : makeId(1000 + n(70000), n(3)),
+  );
+  assertIndexMatchesModel(x, m, probes);
   const sorted = [...m.keys()].sort();
-  const walked: string[] = [];
-  x.forEach((id, v) => {
-    walked.push(id);
-    assert.equal(v, m.get(id));
-  });
-  assert.deepEqual(walked, sorted);
-  for (let q = 0; q < 300; q++) {
-    const probe = q % 3 === 0 ? ids[n(ids.length)] : makeId(1000 + n(70000), n(3));
-    const ge = x.seekGE(probe);
-    assert.equal(ge.valid ? ge.member : undefined, sorted.find((k) => k >= probe));
-    if (ge.valid) assert.equal(ge.value, m.get(ge.member));
-    const le = x.seekLE(probe);
-    assert.equal(le.valid ? le.member : undefined, sorted.findLast((k) => k <= probe));
-    assert.equal(x.get(probe), m.get(probe));
-    assert.equal(x.has(probe), m.has(probe));
-  }
   // Empty it in random order: every merge and root collapse path.
   for (const id of [...sorted].sort(() => n(3) - 1)) assert.ok(x.delete(id));
   assert.equal(x.size, 0);

@@ -8,6 +8,7 @@ import { formatId, idDecr, idIncr, makeId, MAX_ID, MIN_ID, parseIdText, parseU64
 import { EntryLog } from "../../src/types/stream_log.ts";
 import { IdIndex } from "../../src/types/stream_index.ts";
 import { IdHash } from "../../src/types/id_hash.ts";
+import { assertIndexMatchesModel, rng } from "./id_index_model.ts";
 
 Deno.test("stream IDs: text form, order, 64-bit edges, carries, parsing", () => {
   assert.equal(formatId(makeId(1, 2)), "1-2");
@@ -94,55 +95,6 @@ Deno.test("IdIndex: ordered map operations match a Map + sort model", () => {
   for (const k of sorted) assert.equal(x.get(k), m.get(k));
 });
 
-/** A seeded xorshift: reproducible random integers below `n`. */
-function rng(seed: number): (n: number) => number {
-  let x = seed >>> 0 || 1;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
-}
-
-/** Compares every reader of `x` with the model (id → value). */
-function assertSameAsModel<V>(
-  x: IdIndex<V>,
-  m: Map<string, V>,
-  rand: (n: number) => number,
-  idAt: (i: number) => string,
-  space: number,
-): void {
-  const sorted = [...m.keys()].sort();
-  assert.equal(x.size, m.size);
-  assert.equal(x.first(), sorted[0]);
-  assert.equal(x.last(), sorted[sorted.length - 1]);
-  const walked: string[] = [];
-  x.forEach((id, v) => {
-    walked.push(id);
-    assert.equal(v, m.get(id));
-  });
-  assert.deepEqual(walked, sorted);
-  for (let t = 0; t < 20; t++) {
-    const lo = idAt(rand(space)), hi = idAt(rand(space));
-    const want = sorted.filter((k) => k >= lo && k <= hi);
-    assert.deepEqual(x.idsInRange(lo, hi), want);
-    assert.deepEqual(x.idsInRange(lo, hi, 3), want.slice(0, 3));
-    const ge = x.seekGE(lo);
-    assert.equal(ge.valid ? ge.member : undefined, sorted.find((k) => k >= lo));
-    const le = x.seekLE(lo);
-    assert.equal(le.valid ? le.member : undefined, sorted.findLast((k) => k <= lo));
-    if (le.valid) {
-      le.prev();
-      assert.equal(le.valid ? le.member : undefined, sorted.findLast((k) => k < sorted.findLast((j) => j <= lo)!));
-    }
-    const id = idAt(rand(space));
-    assert.equal(x.get(id), m.get(id));
-    assert.equal(x.has(id), m.has(id));
-  }
-}
-
 /** Random sets, releases and takes on a homed index (and a plain one), checked against Map models. */
 function lazyRemovalModel(hashed: boolean): void {
   interface Rec {
@@ -152,6 +104,7 @@ function lazyRemovalModel(hashed: boolean): void {
   const rand = rng(7);
   const space = 6000;
   const idAt = (i: number) => makeId(1_700_000_000_000 + Math.floor(i / 3) * 7, i % 3);
+  const probes = () => Array.from({ length: 20 }, () => idAt(rand(space)));
   const homed = new IdIndex<Rec>({ home: "home", hashed });
   const hm = new Map<string, Rec>();
   const plain = new IdIndex<number>();
@@ -192,25 +145,25 @@ function lazyRemovalModel(hashed: boolean): void {
       }
     }
     if (step % 5000 === 0) {
-      assertSameAsModel(homed, hm, rand, idAt, space);
-      assertSameAsModel(plain, pm, rand, idAt, space);
+      assertIndexMatchesModel(homed, hm, probes());
+      assertIndexMatchesModel(plain, pm, probes());
     }
   }
-  assertSameAsModel(homed, hm, rand, idAt, space);
-  assertSameAsModel(plain, pm, rand, idAt, space);
+  assertIndexMatchesModel(homed, hm, probes());
+  assertIndexMatchesModel(plain, pm, probes());
   // Emptied completely, then reused.
   for (const [k, r] of hm) {
     if (hashed) homed.take(k);
     else homed.release(r);
   }
   hm.clear();
-  assertSameAsModel(homed, hm, rand, idAt, space);
+  assertIndexMatchesModel(homed, hm, probes());
   for (let i = 0; i < 3000; i++) {
     const r = { n: i, home: null };
     homed.set(idAt(i), r);
     hm.set(idAt(i), r);
   }
-  assertSameAsModel(homed, hm, rand, idAt, space);
+  assertIndexMatchesModel(homed, hm, probes());
 }
 
 Deno.test("IdIndex: lazy removal (tombstones, homed release, compaction, merges) matches a model", () => {
