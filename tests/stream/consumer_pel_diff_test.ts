@@ -1,6 +1,7 @@
 /**
  * Group and consumer PELs under many random acknowledgements, replayed against redis-server:
- * re-deliveries of acked IDs (XGROUP SETID back), XCLAIM of acked and pending IDs, DELCONSUMER, and
+ * re-deliveries of acked IDs (XGROUP SETID back), XCLAIM of acked and pending IDs (with FORCE too),
+ * XAUTOCLAIM between consumers, DELCONSUMER, and
  * every reader of a consumer PEL: XPENDING (summary, extended, per consumer), XREADGROUP history,
  * XINFO CONSUMERS, XINFO STREAM FULL, and a DEBUG RELOAD round trip. Times and 7.2+ fields are dropped from replies.
  */
@@ -81,6 +82,13 @@ Deno.test("streams: consumer PELs stay exact across random acknowledgements and 
       }
       await run("XCLAIM", "s", "g", "c1", "0", ...Array.from({ length: 20 }, () => `${1 + n(600)}-1`), "JUSTID");
       await run("XPENDING", "s", "g", "-", "+", "1000", "c1");
+      // FORCE makes acked IDs pending again (reviving removed entries) under another consumer, and
+      // XAUTOCLAIM moves pending ones between consumers.
+      const forced = Array.from({ length: 20 }, () => `${1 + n(600)}-1`);
+      await run("XCLAIM", "s", "g", `c${n(3)}`, "0", ...forced, "FORCE", "JUSTID");
+      await run("XAUTOCLAIM", "s", "g", `c${n(3)}`, "0", `${n(600)}`, "COUNT", "15", "JUSTID");
+      await run("XPENDING", "s", "g", "-", "+", "1000", `c${n(3)}`);
+      await run("XACK", "s", "g", ...forced.slice(0, 10));
       await run("XINFO", "STREAM", "s", "FULL");
       // Deliver the same IDs again: acked (stale) copies are replaced by new pending entries.
       await run("XGROUP", "SETID", "s", "g", `${n(300)}`);
