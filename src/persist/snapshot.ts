@@ -24,6 +24,7 @@ import { OP } from "./rdb_format.ts";
 import { writeAux, writeHeader, writeKeyValue, writeLen, writeString } from "./rdb_write.ts";
 import { COMMIT_TRAILER, WRITER_SUBCOMMAND } from "./writer_child.ts";
 import type { DatasetWriteOptions } from "./rdb_file.ts";
+import { partitionHash } from "../types/slot_index.ts";
 
 /** Commands that touch keys outside what their key specs say: finish the walk before them. */
 const FINISH_FIRST = new Set(["flushall", "flushdb", "swapdb", "copy", "move", "debug", "restore-asking"]);
@@ -47,13 +48,7 @@ class KeySet {
   }
 
   private part(key: string): Set<string> {
-    if (this.mask === 0) return this.parts[0];
-    let h = 0x811c9dc5;
-    const len = key.length;
-    const step = len > 32 ? Math.floor(len / 32) : 1;
-    for (let i = 0; i < len; i += step) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-    h = Math.imul(h ^ len, 16777619);
-    return this.parts[(h >>> 0) & this.mask];
+    return this.mask === 0 ? this.parts[0] : this.parts[partitionHash(key) & this.mask];
   }
 
   has(key: string): boolean {

@@ -1,15 +1,18 @@
 /**
  * DenseDict: a string-keyed dictionary with O(1) random sampling and a SCAN cursor.
  *
- * Entries live in dense parallel arrays plus a `Map<key, slot>`; delete swaps the last entry into the
- * hole (DESIGN.md §2). `scan` walks slots from high to low, which keeps Redis's SCAN guarantee: every
+ * Entries live in dense parallel arrays plus a key → slot index (a SlotIndex: a Map that splits into
+ * partitions when large, so growing never pauses long); delete swaps the last entry into the hole
+ * (DESIGN.md §2). `scan` walks slots from high to low, which keeps Redis's SCAN guarantee: every
  * entry present for the whole scan is returned at least once, whatever is added or deleted meanwhile.
  */
+
+import { SlotIndex } from "./slot_index.ts";
 
 export class DenseDict<V> {
   keys: string[] = [];
   vals: V[] = [];
-  index = new Map<string, number>();
+  index = new SlotIndex();
 
   get size(): number {
     return this.keys.length;
@@ -62,7 +65,7 @@ export class DenseDict<V> {
   clear(): void {
     this.keys = [];
     this.vals = [];
-    this.index = new Map();
+    this.index = new SlotIndex();
   }
 
   /** A uniformly random slot, or -1 when empty. */

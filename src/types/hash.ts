@@ -398,7 +398,7 @@ export class Hash implements RObject {
       const ht = new HashTable();
       ht.keys = this.ht.keys.slice();
       ht.vals = this.ht.vals.slice();
-      ht.index = new Map(this.ht.index);
+      ht.index = this.ht.index.clone();
       if (this.ht.ttl !== null) ht.ttl = this.ht.ttl.clone();
       h.ht = ht;
     }

@@ -144,7 +144,7 @@ export class ZSet implements RObject {
       const d = new DenseDict<number>();
       d.keys = this.dict!.keys.slice();
       d.vals = this.dict!.vals.slice();
-      d.index = new Map(this.dict!.index);
+      d.index = this.dict!.index.clone();
       z.dict = d;
     }
     return z;
