@@ -1,7 +1,9 @@
 /**
  * Persistence side by side with redis-server: SAVE time and load time of N keys (DEBUG POPULATE), and
  * the largest client stall while BGSAVE runs under load (redis-benchmark SET/GET + a PING probe that
- * records its worst round trip). Redis's own stall is its fork (INFO latest_fork_usec).
+ * records its worst round trip). Redis's own stall is its fork (INFO latest_fork_usec); ours runs with
+ * --trace-gc, and the longest GC pause inside the BGSAVE window is reported (a PING round trip on this
+ * 2-core machine also waits for the CPU the benchmark and the snapshot child take).
  *
  *   deno run -A bench/persistence.ts [--keys 1000000] [--clients 50]
  */
@@ -20,6 +22,8 @@ interface Proc {
   port: number;
   proc: Deno.ChildProcess;
   log: () => string;
+  /** performance.now() at spawn: --trace-gc times count from about then. */
+  spawnedAt: number;
 }
 
 function spawn(kind: "ours" | "redis", dir: string): Proc {
@@ -27,11 +31,12 @@ function spawn(kind: "ours" | "redis", dir: string): Proc {
   const common = ["--port", String(port), "--dir", dir, "--save", "", "--enable-debug-command", "local"];
   const cmd = kind === "ours"
     ? new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ...startTaskV8Flags(), `${ROOT}src/main.ts`, ...common],
+      args: ["run", "-A", ...gcTraced(startTaskV8Flags()), `${ROOT}src/main.ts`, ...common],
       stdout: "piped",
       stderr: "piped",
     })
     : new Deno.Command("redis-server", { args: [...common, "--appendonly", "no"], stdout: "piped", stderr: "piped" });
+  const spawnedAt = performance.now();
   const proc = cmd.spawn();
   let text = "";
   const dec = new TextDecoder();
@@ -41,7 +46,25 @@ function spawn(kind: "ours" | "redis", dir: string): Proc {
   (async () => {
     for await (const c of proc.stderr) text += dec.decode(c);
   })();
-  return { port, proc, log: () => text };
+  return { port, proc, log: () => text, spawnedAt };
+}
+
+/** The V8 flags with --trace-gc added. */
+function gcTraced(flags: string[]): string[] {
+  const v8 = flags.find((f) => f.startsWith("--v8-flags="));
+  return [...flags.filter((f) => f !== v8), v8 ? `${v8},--trace-gc` : "--v8-flags=--trace-gc"];
+}
+
+/** GC pauses (--trace-gc lines) that started within [from, to] ms of the process start, by kind. */
+function gcPauses(log: string, from: number, to: number): { scavenge: number[]; markCompact: number[] } {
+  const out = { scavenge: [] as number[], markCompact: [] as number[] };
+  const re = /\]\s+(\d+) ms: (Scavenge|Mark-Compact|Incremental Mark-Compact)[^\n]*?, ([\d.]+) \/ [\d.]+ ms/g;
+  for (const m of log.matchAll(re)) {
+    const at = Number(m[1]);
+    if (at < from || at > to) continue;
+    (m[2] === "Scavenge" ? out.scavenge : out.markCompact).push(Number(m[3]));
+  }
+  return out;
 }
 
 /** A minimal RESP client for inline commands with simple replies. */
@@ -128,6 +151,8 @@ async function measure(kind: "ours" | "redis") {
     await new Promise((r) => setTimeout(r, 20));
   }
   const bgsaveMs = performance.now() - t;
+  // The BGSAVE window in the server's --trace-gc clock, with 100 ms of slack for the start offset.
+  const gc = kind === "ours" ? gcPauses(s.log(), t - s.spawnedAt - 100, t + bgsaveMs - s.spawnedAt + 100) : null;
   probeState.phase = "done";
   await probing;
   const forkUsec = kind === "redis" ? Number(await infoField(c, "stats", "latest_fork_usec")) : 0;
@@ -148,7 +173,7 @@ async function measure(kind: "ours" | "redis") {
   s.proc.kill("SIGKILL");
   await s.proc.status;
   Deno.removeSync(dir, { recursive: true });
-  return { saveMs, rdbBytes, bgsaveMs, worstBefore, worst, samples, forkUsec, loaded, readyMs };
+  return { saveMs, rdbBytes, bgsaveMs, worstBefore, worst, samples, forkUsec, loaded, readyMs, gc };
 }
 
 const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
@@ -166,4 +191,10 @@ row("BGSAVE duration under load", r.bgsaveMs, o.bgsaveMs);
 row("worst PING round trip before BGSAVE", r.worstBefore, o.worstBefore);
 row("worst PING round trip during BGSAVE", r.worst, o.worst);
 row("redis fork (latest_fork_usec)", r.forkUsec / 1000, 0);
+const g = o.gc!;
+row("ours: longest GC pause during BGSAVE", 0, Math.max(0, ...g.scavenge, ...g.markCompact));
+console.log(
+  `ours during BGSAVE: ${g.scavenge.length} scavenges (longest ${Math.max(0, ...g.scavenge).toFixed(1)} ms), ` +
+    `${g.markCompact.length} mark-compacts (${g.markCompact.map((x) => x.toFixed(1)).join(", ") || "none"} ms)`,
+);
 console.log(`probe samples during BGSAVE: redis ${r.samples}, ours ${o.samples}`);
