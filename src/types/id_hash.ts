@@ -1,14 +1,17 @@
 /**
  * IdHash: a hash table from stream IDs, given as the three numbers IdIndex keys them by, to values —
  * the point lookups of a group PEL (XACK, XCLAIM, deliveries). Open addressing with linear probing:
- * the keys sit in one Int32Array (the ID's four 32-bit words per slot) and the values in one array, so a lookup
- * touches a line or two and adds no heap object per entry (a Map keyed by ID strings kept a string
- * and an entry per pending ID, and inserts cost several times more). Removal shifts the rest of the
- * probe run back instead of leaving tombstones. The table doubles past 3/4 full and halves below 1/8.
+ * the keys sit in one Int32Array (the ID's four 32-bit words per slot) and the values in one array,
+ * so a lookup touches a line or two and adds no heap object per entry (a Map keyed by ID strings kept
+ * a string and an entry per pending ID, and inserts cost several times more). Removal shifts the rest
+ * of the probe run back instead of leaving tombstones. The table doubles past 3/4 full and halves
+ * below 1/8. The hash is seeded per process, so clients choosing IDs (XADD takes explicit ones)
+ * cannot line them up into one long probe run.
  */
 
 const P32 = 4294967296;
 const MIN_CAPACITY = 16;
+const SEED = crypto.getRandomValues(new Int32Array(4));
 
 // The key being looked up, as the ID's four big-endian 32-bit words (int32), set by `words`.
 let w0 = 0;
@@ -27,8 +30,10 @@ function words(a: number, b: number, c: number): void {
 
 /** The slot hash of words (x0, x1, x2, x3). */
 function hashWords(x0: number, x1: number, x2: number, x3: number): number {
-  let h = Math.imul(x3, 0x9e3779b1) ^ Math.imul(x2, 0x85ebca6b) ^ Math.imul(x1, 0xc2b2ae35) ^
-    Math.imul(x0, 0x27d4eb2f);
+  let h = Math.imul(x3 ^ SEED[3], 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 15) ^ x2 ^ SEED[2], 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ x1 ^ SEED[1], 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ x0 ^ SEED[0], 0x27d4eb2f);
   h ^= h >>> 16;
   h = Math.imul(h, 0x7feb352d);
   return h ^ (h >>> 15);
