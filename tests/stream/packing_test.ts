@@ -218,7 +218,10 @@ Deno.test("IdIndex: a B+tree of pending entries against a sorted model (appends,
       assert.equal(x.take(id), m.get(id));
       m.delete(id);
     }
-    if (i % 5000 === 0) assertIndexMatchesModel(x, m, [ids[n(ids.length)]]);
+    if (i % 5000 === 0) {
+      x.checkInvariants();
+      assertIndexMatchesModel(x, m, [ids[n(ids.length)]]);
+    }
   }
   const probes = Array.from(
     { length: 300 },
@@ -227,7 +230,10 @@ Deno.test("IdIndex: a B+tree of pending entries against a sorted model (appends,
   assertIndexMatchesModel(x, m, probes);
   const sorted = [...m.keys()].sort();
   // Empty it in random order: every merge and root collapse path.
-  for (const id of [...sorted].sort(() => n(3) - 1)) assert.ok(x.delete(id));
+  for (const [j, id] of [...sorted].sort(() => n(3) - 1).entries()) {
+    assert.ok(x.delete(id));
+    if (j % 100 === 0) x.checkInvariants();
+  }
   assert.equal(x.size, 0);
   assert.equal(x.first(), undefined);
   assert.equal(x.seekGE(MIN_ID).valid, false);

@@ -144,6 +144,10 @@ function lazyRemovalModel(hashed: boolean): void {
         hm.delete(k);
       }
     }
+    if (step % 100 === 0) {
+      homed.checkInvariants();
+      plain.checkInvariants();
+    }
     if (step % 5000 === 0) {
       assertIndexMatchesModel(homed, hm, probes());
       assertIndexMatchesModel(plain, pm, probes());
@@ -151,10 +155,12 @@ function lazyRemovalModel(hashed: boolean): void {
   }
   assertIndexMatchesModel(homed, hm, probes());
   assertIndexMatchesModel(plain, pm, probes());
-  // Emptied completely, then reused.
+  // Emptied completely (every merge and root collapse), then reused.
+  let left = 0;
   for (const [k, r] of hm) {
     if (hashed) homed.take(k);
     else homed.release(r);
+    if (++left % 50 === 0) homed.checkInvariants();
   }
   hm.clear();
   assertIndexMatchesModel(homed, hm, probes());
