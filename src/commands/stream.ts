@@ -92,7 +92,6 @@ function rewriteApproxTrim(c: Client, s: Stream, t: TrimArgs, idx: number): void
   c.argv = out;
 }
 
-/** XADD key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value … */
 /** stream-node-max-entries / -bytes, re-read only when the config changed. */
 const nodeLimitCache = { config: null as Config | null, version: -1, entries: 100, bytes: 4096 };
 
@@ -107,6 +106,7 @@ function nodeLimits(cfg: Config): typeof nodeLimitCache {
   return l;
 }
 
+/** XADD key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value … */
 function xadd(c: Client, argv: string[]): void {
   const a = parseAddTrim(c, argv, true);
   if (a === null) return;
