@@ -19,20 +19,18 @@ export const INVALID_ENTRIES_READ = -1;
 /**
  * A pending entry: delivered to a consumer of a group and not acknowledged yet (streamNACK). One
  * record sits in both the group PEL and its consumer's PEL; it is never moved between consumers (a
- * claim makes a new record), so `home` and `ghome` (its leaves in the consumer and group PELs, null
- * once removed) stay exact.
+ * claim makes a new record), so `home` (its leaf in the consumer PEL, null once removed) stays exact.
  */
 export interface Nack {
   deliveryTime: number;
   deliveryCount: number;
   consumer: Consumer;
   home: object | null;
-  ghome: object | null;
 }
 
 /** A new pending entry record. */
 export function newNack(deliveryTime: number, deliveryCount: number, consumer: Consumer): Nack {
-  return { deliveryTime, deliveryCount, consumer, home: null, ghome: null };
+  return { deliveryTime, deliveryCount, consumer, home: null };
 }
 
 /** A consumer of a group (streamConsumer). */
@@ -49,7 +47,7 @@ export class Consumer {
 
 /** A consumer group (streamCG). */
 export class Group {
-  readonly pel = new IdIndex<Nack>({ home: "ghome", hashed: true });
+  readonly pel = new IdIndex<Nack>();
   readonly consumers = new Map<string, Consumer>();
   constructor(readonly name: string, public lastId: StreamId, public entriesRead: number) {}
 

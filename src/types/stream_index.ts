@@ -17,12 +17,9 @@
  * reader skips dead entries, so a walk reads at most twice the entries it returns.
  *
  * A homed index records in each value (in the field it is given) the leaf holding it, so `release(v)`
- * removes v without a search: a consumer PEL only counts the entry the group PEL found. A hashed index
- * (a group PEL) also keeps an IdHash for get/has/take: with a large PEL a tree search misses the
- * cache in every level, where the hash touches a line or two.
+ * removes v without a search: a consumer PEL only counts the entry the group PEL found.
  */
 import type { StreamId } from "./stream_id.ts";
-import { IdHash } from "./id_hash.ts";
 
 const LEAF_MAX = 64;
 const LEAF_MIN = 16;
@@ -49,8 +46,6 @@ type Homed = Record<string, object | null>;
 export interface IdIndexOptions {
   /** The field of each value that records its leaf (values are objects); makes `release` possible. */
   home?: string;
-  /** Keep an IdHash for point lookups (needs `home`). */
-  hashed?: boolean;
 }
 
 /** The value of a removed entry (non-homed indexes). */
@@ -256,14 +251,11 @@ export class IdIndex<V> {
 
   /** The values' leaf field (homed indexes), else null. */
   private readonly home: string | null;
-  /** Key → live value (hashed indexes), else null. */
-  private readonly byKey: IdHash<V> | null;
 
   constructor(options: IdIndexOptions = {}) {
     const l = new Leaf<V>();
     this.root = this.head = this.tail = l;
     this.home = options.home ?? null;
-    this.byKey = options.hashed ? new IdHash<V>() : null;
   }
 
   get size(): number {
@@ -312,7 +304,6 @@ export class IdIndex<V> {
     const a = ka, b = kb, c = kc;
     // Above every key: new deliveries ask this, and it needs no lookup.
     if (this.afterLast(a, b, c)) return undefined;
-    if (this.byKey !== null) return this.byKey.get(a, b, c);
     const leaf = this.descend(a, b, c);
     const pos = this.liveAt(leaf, a, b, c);
     return pos < 0 ? undefined : leaf.v[pos];
@@ -326,7 +317,6 @@ export class IdIndex<V> {
   set(id: StreamId, v: V): V | undefined {
     split(id);
     const a = ka, b = kb, c = kc;
-    this.byKey?.set(a, b, c, v);
     const t = this.tail;
     if (t.v.length < LEAF_MAX && this.afterLast(a, b, c)) {
       // Appending (deliveries come in ID order): straight into the last leaf.
@@ -371,11 +361,6 @@ export class IdIndex<V> {
   take(id: StreamId): V | undefined {
     split(id);
     const a = ka, b = kb, c = kc;
-    if (this.byKey !== null) {
-      const v = this.byKey.take(a, b, c);
-      if (v !== undefined) this.unlink(v);
-      return v;
-    }
     const h = this.head;
     const n = h.v.length;
     let leaf: Leaf<V>;
@@ -399,14 +384,8 @@ export class IdIndex<V> {
     return v;
   }
 
-  /** Removes the entry whose value is `v` (homed, unhashed indexes; v is live here) without a search. */
+  /** Removes the entry whose value is `v` (homed indexes; v is live here) without a search. */
   release(v: V): void {
-    if (this.byKey !== null) throw new Error("IdIndex.release on a hashed index");
-    this.unlink(v);
-  }
-
-  /** Marks live value `v` removed in its leaf (homed indexes). */
-  private unlink(v: V): void {
     const leaf = (v as Homed)[this.home!] as Leaf<V>;
     (v as Homed)[this.home!] = null;
     this.count--;
@@ -514,7 +493,7 @@ export class IdIndex<V> {
 
   /**
    * Throws when the structure is inconsistent (for tests): leaf sizes and dead counts, keys in order
-   * across leaves, homes of live values, the live count, and the hash's size.
+   * across leaves, homes of live values, and the live count.
    */
   checkInvariants(): void {
     const fail = (what: string) => {
@@ -540,7 +519,6 @@ export class IdIndex<V> {
       if (l.next !== null && l.next.prev !== l) fail("leaf links");
     }
     if (live !== this.count) fail("live count");
-    if (this.byKey !== null && this.byKey.size !== this.count) fail("hash size");
   }
 
   // ---- structure --------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { formatId, idDecr, idIncr, makeId, MAX_ID, MIN_ID, parseIdText, parseU64 } from "../../src/types/stream_id.ts";
 import { EntryLog } from "../../src/types/stream_log.ts";
 import { IdIndex } from "../../src/types/stream_index.ts";
-import { IdHash } from "../../src/types/id_hash.ts";
 import { assertIndexMatchesModel, rng } from "./id_index_model.ts";
 
 Deno.test("stream IDs: text form, order, 64-bit edges, carries, parsing", () => {
@@ -96,7 +95,7 @@ Deno.test("IdIndex: ordered map operations match a Map + sort model", () => {
 });
 
 /** Random sets, releases and takes on a homed index (and a plain one), checked against Map models. */
-function lazyRemovalModel(hashed: boolean): void {
+function lazyRemovalModel(): void {
   interface Rec {
     n: number;
     home: object | null;
@@ -105,7 +104,7 @@ function lazyRemovalModel(hashed: boolean): void {
   const space = 6000;
   const idAt = (i: number) => makeId(1_700_000_000_000 + Math.floor(i / 3) * 7, i % 3);
   const probes = () => Array.from({ length: 20 }, () => idAt(rand(space)));
-  const homed = new IdIndex<Rec>({ home: "home", hashed });
+  const homed = new IdIndex<Rec>({ home: "home" });
   const hm = new Map<string, Rec>();
   const plain = new IdIndex<number>();
   const pm = new Map<string, number>();
@@ -124,9 +123,7 @@ function lazyRemovalModel(hashed: boolean): void {
     } else if (op < 7) {
       const r = hm.get(id);
       if (r !== undefined) {
-        // A hashed index removes through its hash (release is for unhashed consumer PELs).
-        if (hashed) assert.equal(homed.take(id), r);
-        else homed.release(r);
+        homed.release(r);
         hm.delete(id);
         assert.equal(r.home, null);
       }
@@ -139,8 +136,7 @@ function lazyRemovalModel(hashed: boolean): void {
     } else if (op === 8 && step % 97 === 0) {
       // Drain a whole run, in order, as in-order acknowledgements do.
       for (const k of [...hm.keys()].sort().slice(0, 500)) {
-        if (hashed) homed.take(k);
-        else homed.release(hm.get(k)!);
+        homed.release(hm.get(k)!);
         hm.delete(k);
       }
     }
@@ -157,9 +153,8 @@ function lazyRemovalModel(hashed: boolean): void {
   assertIndexMatchesModel(plain, pm, probes());
   // Emptied completely (every merge and root collapse), then reused.
   let left = 0;
-  for (const [k, r] of hm) {
-    if (hashed) homed.take(k);
-    else homed.release(r);
+  for (const r of hm.values()) {
+    homed.release(r);
     if (++left % 50 === 0) homed.checkInvariants();
   }
   hm.clear();
@@ -173,40 +168,5 @@ function lazyRemovalModel(hashed: boolean): void {
 }
 
 Deno.test("IdIndex: lazy removal (tombstones, homed release, compaction, merges) matches a model", () => {
-  lazyRemovalModel(false);
-});
-
-Deno.test("IdIndex: a hashed index (IdHash point lookups) matches the same model", () => {
-  lazyRemovalModel(true);
-});
-
-Deno.test("IdHash: get/set/take match a Map through growth, shrinking and probe-run shifts", () => {
-  const rand = rng(11);
-  const h = new IdHash<number>();
-  const m = new Map<string, number>();
-  // Keys over the whole range of each part, few enough to collide in runs.
-  const parts = [0, 1, 65535, 65536, 2 ** 32 - 1, 2 ** 32, 2 ** 47 + 3, 2 ** 48 - 1];
-  const keyOf = (i: number): [number, number, number] => [
-    parts[i % 8],
-    parts[(i >> 3) % 8] + (i >> 6),
-    (i * 2654435761) % 2 ** 32,
-  ];
-  for (let step = 0; step < 50_000; step++) {
-    const i = rand(step < 30_000 ? 4000 : 400);
-    const [a, b, c] = keyOf(i);
-    const s = `${a}/${b}/${c}`;
-    const op = rand(3);
-    if (op === 0 || step < 4000) {
-      h.set(a, b, c, step);
-      m.set(s, step);
-    } else if (op === 1) {
-      assert.equal(h.take(a, b, c), m.get(s));
-      m.delete(s);
-    } else assert.equal(h.get(a, b, c), m.get(s));
-    assert.equal(h.size, m.size);
-  }
-  for (let i = 0; i < 4000; i++) {
-    const [a, b, c] = keyOf(i);
-    assert.equal(h.get(a, b, c), m.get(`${a}/${b}/${c}`));
-  }
+  lazyRemovalModel();
 });
