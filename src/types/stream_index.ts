@@ -21,8 +21,8 @@
  */
 import type { StreamId } from "./stream_id.ts";
 
-const LEAF_MAX = 64;
-const LEAF_MIN = 16;
+const LEAF_MAX = 128;
+const LEAF_MIN = 32;
 const INNER_MAX = 64;
 const INNER_MIN = 16;
 const P32 = 4294967296;
