@@ -9,7 +9,9 @@
  * pending entries lists against a sorted model.
  */
 import assert from "node:assert/strict";
-import { startServer } from "../../src/mod.ts";
+// The server's entry module first: importing persistence.ts before it trips a circular import (aof.ts
+// registers with persistence.ts while that module is still initialising).
+import "../../src/mod.ts";
 import { setRdbTargetVersion } from "../../src/persist/persistence.ts";
 import { ByteReader, ByteWriter } from "../../src/persist/bytes_io.ts";
 import { T } from "../../src/persist/rdb_format.ts";
@@ -18,8 +20,8 @@ import { Stream } from "../../src/types/stream.ts";
 import { formatId, idIncr, makeId, MAX_ID, MIN_ID } from "../../src/types/stream_id.ts";
 import { EntryLog } from "../../src/types/stream_log.ts";
 import { IdIndex } from "../../src/types/stream_index.ts";
-import { haveRedis, Oracle } from "../helpers/oracle.ts";
-import { RawClient, type RespValue } from "../helpers/resp.ts";
+import { haveRedis, sideBySide } from "../helpers/oracle.ts";
+import type { RespValue } from "../helpers/resp.ts";
 import { withServer } from "../helpers/server.ts";
 import { assertIndexMatchesModel, rng } from "./id_index_model.ts";
 
@@ -42,11 +44,10 @@ for (const cfg of CONFIGS) {
     name: `nodes close as in redis-server (${JSON.stringify(cfg)}): radix-tree-keys, DUMP payloads`,
     ignore: !haveRedis(),
     async fn() {
-      const srv = await startServer({ config: { "enable-debug-command": "yes", ...cfg } });
-      setRdbTargetVersion(srv.server, 10);
-      const o = await Oracle.start(Object.entries(cfg).flatMap(([k, v]) => ["--" + k, v]));
-      const a = await RawClient.connect(srv.port), b = await RawClient.connect(o.port);
-      try {
+      const config = { "enable-debug-command": "yes", ...cfg };
+      const oracleArgs = Object.entries(cfg).flatMap(([k, v]) => ["--" + k, v]);
+      await sideBySide(async ({ srv, ours: a, redis: b }) => {
+        setRdbTargetVersion(srv.server, 10);
         const n = rng(5);
         for (let i = 1; i <= 1200; i++) {
           const op = n(20);
@@ -81,12 +82,7 @@ for (const cfg of CONFIGS) {
         const ia = await a.call("XINFO", "STREAM", "r"), ib = await b.call("XINFO", "STREAM", "r");
         assert.equal(infoField(ia, "radix-tree-keys"), infoField(ib, "radix-tree-keys"));
         assert.equal(await a.call("DUMP", "r"), await b.call("DUMP", "r"));
-      } finally {
-        a.close();
-        b.close();
-        await srv.close();
-        await o.stop();
-      }
+      }, { config, oracleArgs });
     },
   });
 }
@@ -245,11 +241,8 @@ Deno.test({
   name: "CONFIG SET of stream-node-max-entries/-bytes applies to the next XADD (as in redis-server)",
   ignore: !haveRedis(),
   async fn() {
-    const srv = await startServer({ config: { "enable-debug-command": "yes" } });
-    setRdbTargetVersion(srv.server, 10);
-    const o = await Oracle.start();
-    const a = await RawClient.connect(srv.port), b = await RawClient.connect(o.port);
-    try {
+    await sideBySide(async ({ srv, ours: a, redis: b }) => {
+      setRdbTargetVersion(srv.server, 10);
       const both = async (...cmd: string[]) =>
         assert.equal(await a.callRaw(...cmd), await b.callRaw(...cmd), cmd.join(" "));
       for (let i = 1; i <= 40; i++) await both("XADD", "s", `${i}-1`, "f", "v");
@@ -260,11 +253,6 @@ Deno.test({
       const ia = await a.call("XINFO", "STREAM", "s"), ib = await b.call("XINFO", "STREAM", "s");
       assert.equal(infoField(ia, "radix-tree-keys"), infoField(ib, "radix-tree-keys"));
       assert.equal(await a.call("DUMP", "s"), await b.call("DUMP", "s"));
-    } finally {
-      a.close();
-      b.close();
-      await srv.close();
-      await o.stop();
-    }
+    }, { config: { "enable-debug-command": "yes" } });
   },
 });
