@@ -141,15 +141,19 @@ function xadd(c: Client, argv: string[]): void {
   else if (given.seqGiven) id = given.id;
   else if (s.lastId.slice(0, 8) === given.id.slice(0, 8)) id = seqIsMax(s.lastId) ? null : idIncr(s.lastId);
   else id = given.id;
-  if (id === null || id <= s.lastId) {
+  // An auto ID is above the last one by construction.
+  if (id === null || (given !== null && id <= s.lastId)) {
     c.addError(XADD_ID_SMALLER);
     return;
   }
   const limits = nodeLimits(c.server.config);
   s.append(id, argv.slice(fieldPos), limits.entries, limits.bytes);
-  const ms = idMs(id), seq = idSeq(id);
-  if (typeof ms === "number" && typeof seq === "number") c.addBulkPair(ms, seq);
-  else c.addBulk(formatId(id));
+  if (s.autoParts(id)) c.addBulkPair(s.autoMs, s.autoSeq);
+  else {
+    const ms = idMs(id), seq = idSeq(id);
+    if (typeof ms === "number" && typeof seq === "number") c.addBulkPair(ms, seq);
+    else c.addBulk(formatId(id));
+  }
   const srv = c.server;
   srv.keyModified(c.db, key);
   srv.notify("t", "xadd", key, c.db.id);

@@ -86,18 +86,25 @@ export class ReplyBuffer {
 
   /**
    * A bulk reply `<a>-<b>` of two integers in [0, 2^53) (a stream ID) written straight into the
-   * output, without building the string.
+   * output, without building the string. The digits of `a` are kept from the previous call: IDs
+   * generated within one millisecond share it.
    */
   addBulkPair(a: number, b: number): void {
     if (this.muted) return;
     this.reserve(64);
     const out = this.out;
     let p = this.outLen;
+    if (a !== pairA) {
+      pairA = a;
+      pairALen = writeSafeUint(pairADigits, 0, a);
+    }
+    const aLen = pairALen;
     out[p++] = 36; // $
-    p = writeUint(out, p, decimalDigits(a) + 1 + decimalDigits(b));
+    p = writeUint(out, p, aLen + 1 + (b < 10 ? 1 : decimalDigits(b)));
     out[p++] = 13;
     out[p++] = 10;
-    p = writeSafeUint(out, p, a);
+    for (let i = 0; i < aLen; i++) out[p + i] = pairADigits[i];
+    p += aLen;
     out[p++] = 45; // -
     p = writeSafeUint(out, p, b);
     out[p++] = 13;
@@ -218,20 +225,23 @@ export class ReplyBuffer {
 
 /** Writes the decimal digits of `n` (a non-negative integer below 2^31) at `p`; returns the new end. */
 /** Decimal digits of an integer in [0, 2^53). */
+/** The first part of the last `addBulkPair` and its decimal digits. */
+let pairA = -1;
+let pairALen = 0;
+const pairADigits = new Uint8Array(16);
+
+/** Decimal digits of an integer in [0, 2^53). */
 function decimalDigits(n: number): number {
   let d = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    d++;
-  }
+  for (let v = 10; v <= n && d < 16; v *= 10) d++;
   return d;
 }
 
-/** Writes an integer in [0, 2^53) in decimal (writeUint is limited to 32 bits). */
+/** Writes an integer in [0, 2^53) in decimal (writeUint is limited to 31 bits). */
 function writeSafeUint(out: Uint8Array, p: number, n: number): number {
   if (n < 0x80000000) return writeUint(out, p, n);
   const hi = Math.floor(n / 1e8);
-  let lo = n - hi * 1e8;
+  let lo = (n - hi * 1e8) | 0; // below 1e8: int32 arithmetic from here
   p = writeUint(out, p, hi);
   for (let i = p + 7; i >= p; i--) {
     out[i] = 48 + (lo % 10);
@@ -240,7 +250,9 @@ function writeSafeUint(out: Uint8Array, p: number, n: number): number {
   return p + 8;
 }
 
+/** Writes an integer in [0, 2^31) in decimal; returns the position after it. */
 function writeUint(out: Uint8Array, p: number, n: number): number {
+  n |= 0; // int32 arithmetic (callers may hold it as a double)
   if (n < 10) {
     out[p] = 48 + n;
     return p + 1;

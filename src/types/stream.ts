@@ -11,7 +11,10 @@
 import type { RObject } from "./value.ts";
 import { IdIndex } from "./stream_index.ts";
 import { EntryLog } from "./stream_log.ts";
-import { idIncr, MIN_ID, msOnlyId, type StreamId } from "./stream_id.ts";
+import { idIncr, MIN_ID, msOnlyId, numId, type StreamId } from "./stream_id.ts";
+
+/** The largest sequence an auto ID can step from while its parts stay exact numbers. */
+const MAX_SAFE_SEQ = Number.MAX_SAFE_INTEGER - 1;
 
 /** entries_read when unknown (SCG_INVALID_ENTRIES_READ). */
 export const INVALID_ENTRIES_READ = -1;
@@ -303,18 +306,49 @@ export class Stream implements RObject {
     g.lastId = id;
   }
 
-  /** The next ID for `*` at time `now` (streamNextID); null when the stream is exhausted. */
+  /**
+   * The last ID `nextAutoId` generated and its parts: while it is still `lastId` (the same string
+   * object, so the check is a pointer compare), the next auto ID needs no decoding of `lastId`.
+   */
+  private autoId: StreamId = "";
+  /** Parts of `autoId` (both below 2^53). */
+  autoMs = 0;
+  autoSeq = 0;
+
+  /**
+   * The next ID for `*` at time `now` (streamNextID); null when the stream is exhausted. When the
+   * result is a number pair (below 2^53 each), `autoMs`/`autoSeq` hold its parts (`autoParts(id)`).
+   */
   nextAutoId(now: number): StreamId | null {
     const last = this.lastId;
+    if (last === this.autoId) {
+      // the common case: the previous auto ID is still the last one
+      const ms = this.autoMs;
+      if (now > ms) return this.remember(now, 0);
+      if (this.autoSeq < MAX_SAFE_SEQ) return this.remember(ms, this.autoSeq + 1);
+    }
     const hi = ((last.charCodeAt(0) << 24) | (last.charCodeAt(1) << 16) | (last.charCodeAt(2) << 8) |
       last.charCodeAt(3)) >>> 0;
     if (hi < 0x200000) {
       const lo = ((last.charCodeAt(4) << 24) | (last.charCodeAt(5) << 16) | (last.charCodeAt(6) << 8) |
         last.charCodeAt(7)) >>> 0;
       const lastMs = hi * 4294967296 + lo;
-      if (now > lastMs) return msOnlyId(now);
+      if (now > lastMs) return this.remember(now, 0);
     }
     return idIncr(last);
+  }
+
+  /** True when `id` is the last auto ID, whose parts are `autoMs` and `autoSeq`. */
+  autoParts(id: StreamId): boolean {
+    return id === this.autoId;
+  }
+
+  private remember(ms: number, seq: number): StreamId {
+    const id = seq === 0 ? msOnlyId(ms) : numId(ms, seq);
+    this.autoId = id;
+    this.autoMs = ms;
+    this.autoSeq = seq;
+    return id;
   }
 
   /** Groups in name (byte) order. */
