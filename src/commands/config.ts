@@ -178,6 +178,7 @@ function configResetStat(c: Client): void {
       x.usec = 0;
       x.rejectedCalls = 0;
       x.failedCalls = 0;
+      x.latencyHistogram = null;
     }
   }
   for (const hook of resetStatHooks) hook(server);

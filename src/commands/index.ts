@@ -28,6 +28,7 @@ import { commands as stream } from "./stream.ts";
 import { commands as streamGroup } from "./stream_group.ts";
 import { commands as streamRead } from "./stream_read.ts";
 import { commands as streamInfo } from "./stream_info.ts";
+import { commands as latency } from "./latency.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connection,
@@ -56,4 +57,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...streamGroup,
   ...streamRead,
   ...streamInfo,
+  ...latency,
 ];

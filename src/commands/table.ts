@@ -288,6 +288,8 @@ export class Command {
   usec = 0;
   rejectedCalls = 0;
   failedCalls = 0;
+  /** LATENCY HISTOGRAM counts (server/latency.ts), created on the first timed call. */
+  latencyHistogram: Float64Array | null = null;
 
   constructor(fullName: string, readonly meta: CommandMeta, handler: Handler | null, readonly parent: Command | null) {
     this.fullName = fullName;

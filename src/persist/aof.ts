@@ -142,13 +142,18 @@ export function flushAof(server: Server): void {
   const st = aofState(server);
   if (st.buf.pos === 0 || st.incr === null) return;
   const data = st.buf.view();
+  const latency = server.latency;
   try {
+    let started = latency.start();
     writeAllSync(st.incr, data);
+    if (started !== 0) recordAofWrite(server, st, performance.now() - started);
     st.currentSize += data.length;
     st.buf.reset();
     if (st.buf.buf.length > 1 << 20) st.buf = new ByteWriter(1 << 14);
     if (server.config.str("appendfsync") === "always") {
+      started = latency.start();
       st.incr.syncDataSync();
+      latency.end("aof-fsync-always", started);
       st.lastFsync = Date.now();
     }
     if (!st.lastWriteOk) server.log.warning("AOF write error looks solved, Redis can write again.");
@@ -159,6 +164,19 @@ export function flushAof(server: Server): void {
     st.lastWriteOk = false;
     st.lastWriteError = msg;
   }
+}
+
+/** The latency events of one AOF write (flushAppendOnlyFile's): by circumstance, and "aof-write" for all. */
+function recordAofWrite(server: Server, st: AofState, ms: number): void {
+  const latency = server.latency;
+  if (ms < latency.armed) return;
+  const event = st.fsyncInFlight
+    ? "aof-write-pending-fsync"
+    : st.rewriting || persistState(server).bgsaveInProgress
+    ? "aof-write-active-child"
+    : "aof-write-alone";
+  latency.record(event, ms);
+  latency.record("aof-write", ms);
 }
 
 /** everysec: an fsync in the background once a second (skipped while the previous one runs). */

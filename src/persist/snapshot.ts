@@ -229,7 +229,9 @@ export class Snapshot {
   /** Serializes everything the walk has not reached yet, now (before a bulk change of the keyspace). */
   finishWalk(): void {
     if (this.walkDone || this.aborted) return;
+    const started = this.server.latency.start();
     this.walk(Infinity);
+    this.server.latency.end("snapshot-walk", started);
     this.wake?.();
   }
 
@@ -269,7 +271,9 @@ export class Snapshot {
     const stderr = new Response(child.stderr).text();
     try {
       while (!this.aborted) {
-        const finished = this.walkDone || this.walk(performance.now() + SLICE_MS);
+        const sliceStart = performance.now();
+        const finished = this.walkDone || this.walk(sliceStart + SLICE_MS);
+        this.server.latency.record("snapshot-walk", performance.now() - sliceStart); // LATENCY: the slice's time
         if (finished) this.out.u8(OP.EOF);
         if (this.out.pos > 0) {
           const chunk = this.out.view().slice();

@@ -50,6 +50,11 @@ export function unknownSubcommand(sub: string, container: string): string {
   return `ERR unknown subcommand '${clip(sub)}'. Try ${container.toUpperCase()} HELP.`;
 }
 
+/** LATENCY GRAPH of an event without samples. */
+export function noLatencySamples(event: string): string {
+  return `ERR No samples available for event '${event}'`;
+}
+
 /** "ERR invalid expire time in 'set' command" */
 export function invalidExpire(cmd: string): string {
   return `ERR invalid expire time in '${cmd}' command`;

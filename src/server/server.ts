@@ -16,6 +16,7 @@ import { activeExpireCycle } from "../db/expire.ts";
 import { Blocking } from "../db/blocking.ts";
 import { installFieldExpiry } from "../db/field_expire.ts";
 import { installKeyspaceEvents } from "../db/notify.ts";
+import { histogramSlot, installLatency, LatencyMonitor, recordHistogram } from "./latency.ts";
 
 export const REDIS_VERSION = "8.2.4";
 export const SERVER_NAME = "redeno";
@@ -32,6 +33,8 @@ export class Server implements DbHooks {
   readonly clock = new Clock();
   readonly log = new Logger();
   readonly stats = new Stats();
+  /** The latency monitor and per-command histograms (server/latency.ts). */
+  readonly latency = new LatencyMonitor(this.clock);
   readonly dbs: Db[];
   readonly commands: Map<string, Command>;
   readonly clients = new Map<number, Client>();
@@ -113,6 +116,7 @@ export class Server implements DbHooks {
     this.log.file = config.str("logfile");
     installFieldExpiry(this);
     installKeyspaceEvents(this);
+    installLatency(this);
   }
 
   // ---- DbHooks --------------------------------------------------------------------------------
@@ -144,8 +148,21 @@ export class Server implements DbHooks {
     const untimed = this.untimed;
     const n = this.untimedCount;
     if (n !== 0) {
-      const usec = ((now - this.timingStart) * 1000) / n;
-      for (let i = 0; i < n; i++) untimed[i].usec += usec;
+      const ms = now - this.timingStart;
+      const usec = (ms * 1000) / n;
+      const latency = this.latency;
+      if (latency.tracking) {
+        // LATENCY HISTOGRAM: every command of the batch gets the same share, so one bucket for all.
+        const slot = histogramSlot(usec);
+        for (let i = 0; i < n; i++) {
+          const cmd = untimed[i];
+          cmd.usec += usec;
+          const h = cmd.latencyHistogram;
+          if (h !== null) h[slot]++;
+          else recordHistogram(cmd, slot);
+        }
+      } else for (let i = 0; i < n; i++) untimed[i].usec += usec;
+      if (ms >= latency.armed) latency.commandBatch(untimed, n, ms); // latency monitor: "command" event
       this.untimedCount = 0; // the slots are reused (no shrinking and regrowing per batch)
     }
     this.timingStart = now;
@@ -297,7 +314,11 @@ export class Server implements DbHooks {
     this.stats.sample(now);
     // A busy script is still one atomic command: nothing touches the dataset or the clients meanwhile.
     if (this.busyScript !== null) return;
-    if (this.activeExpireEnabled && !this.expiryReadOnly && !this.expiryPaused()) activeExpireCycle(this);
+    if (this.activeExpireEnabled && !this.expiryReadOnly && !this.expiryPaused()) {
+      const started = this.latency.start();
+      activeExpireCycle(this);
+      this.latency.end("expire-cycle", started);
+    }
     if (this.pauseUntil !== 0 && now >= this.pauseUntil) this.unpause();
     const timeout = this.config.num("timeout");
     if (timeout > 0) {
