@@ -3,12 +3,14 @@
  * the largest client stall while BGSAVE runs under load (redis-benchmark SET/GET + a PING probe that
  * records its worst round trip). Redis's own stall is its fork (INFO latest_fork_usec); ours runs with
  * --trace-gc, and the longest GC pause inside the BGSAVE window is reported (a PING round trip on this
- * 2-core machine also waits for the CPU the benchmark and the snapshot child take).
+ * 2-core machine also waits for the CPU the benchmark and the snapshot child take). Both servers run
+ * with `latency-monitor-threshold 1` during BGSAVE, and the largest LATENCY LATEST samples (their own
+ * record of main-thread blocking of 1 ms or more) are printed side by side.
  *
  *   deno run -A bench/persistence.ts [--keys 1000000] [--clients 50]
  */
 import { parseArgs } from "node:util";
-import { freePort, startTaskV8Flags, waitReady } from "./servers.ts";
+import { freePort, run, startTaskV8Flags, waitReady } from "./servers.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const { values } = parseArgs({
@@ -64,6 +66,21 @@ function gcPauses(log: string, from: number, to: number): { scavenge: number[]; 
     if (at < from || at > to) continue;
     (m[2] === "Scavenge" ? out.scavenge : out.markCompact).push(Number(m[3]));
   }
+  return out;
+}
+
+/**
+ * The latency monitor's record (LATENCY LATEST, through redis-cli --csv): the largest sample of each
+ * event, in ms. Both servers record what blocks their main thread for at least the threshold: Redis
+ * its fork ("fork") and slow commands ("command"); ours its snapshot slices ("snapshot-walk") and
+ * command batches ("command").
+ */
+async function latencyMax(port: number): Promise<Map<string, number>> {
+  const csv = (await run("redis-cli", ["-p", String(port), "--csv", "LATENCY", "LATEST"])).trim();
+  const out = new Map<string, number>();
+  if (csv === "") return out;
+  const f = csv.split(",");
+  for (let i = 0; i + 3 < f.length; i += 4) out.set(f[i].replaceAll('"', ""), Number(f[i + 3]));
   return out;
 }
 
@@ -144,6 +161,8 @@ async function measure(kind: "ours" | "redis") {
     }
   })();
   await new Promise((r) => setTimeout(r, 1500));
+  await c.cmd("CONFIG", "SET", "latency-monitor-threshold", "1");
+  await c.cmd("LATENCY", "RESET");
   probeState.phase = "during";
   t = performance.now();
   await c.cmd("BGSAVE");
@@ -154,6 +173,7 @@ async function measure(kind: "ours" | "redis") {
   // The BGSAVE window in the server's --trace-gc clock, with 100 ms of slack for the start offset.
   const gc = kind === "ours" ? gcPauses(s.log(), t - s.spawnedAt - 100, t + bgsaveMs - s.spawnedAt + 100) : null;
   probeState.phase = "done";
+  const latency = await latencyMax(s.port);
   await probing;
   const forkUsec = kind === "redis" ? Number(await infoField(c, "stats", "latest_fork_usec")) : 0;
   bench.kill("SIGKILL");
@@ -173,7 +193,7 @@ async function measure(kind: "ours" | "redis") {
   s.proc.kill("SIGKILL");
   await s.proc.status;
   Deno.removeSync(dir, { recursive: true });
-  return { saveMs, rdbBytes, bgsaveMs, worstBefore, worst, samples, forkUsec, loaded, readyMs, gc };
+  return { saveMs, rdbBytes, bgsaveMs, worstBefore, worst, samples, forkUsec, loaded, readyMs, gc, latency };
 }
 
 const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
@@ -191,6 +211,9 @@ row("BGSAVE duration under load", r.bgsaveMs, o.bgsaveMs);
 row("worst PING round trip before BGSAVE", r.worstBefore, o.worstBefore);
 row("worst PING round trip during BGSAVE", r.worst, o.worst);
 row("redis fork (latest_fork_usec)", r.forkUsec / 1000, 0);
+const lat = (x: typeof r, e: string) => x.latency.get(e) ?? 0;
+row("LATENCY max, fork (redis) / snapshot-walk (ours), 0 = none", lat(r, "fork"), lat(o, "snapshot-walk"));
+row("LATENCY max during BGSAVE, command", lat(r, "command"), lat(o, "command"));
 const g = o.gc!;
 row("ours: longest GC pause during BGSAVE", 0, Math.max(0, ...g.scavenge, ...g.markCompact));
 console.log(

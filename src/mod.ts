@@ -11,6 +11,7 @@ import { Server } from "./server/server.ts";
 import { startListeners } from "./net/listener.ts";
 import { installResume } from "./net/connection.ts";
 import { applyCommandRenames, runStartupLoaders } from "./server/startup.ts";
+import { warmUpSnapshots } from "./persist/snapshot.ts";
 import "./commands/persist.ts";
 
 export { Server } from "./server/server.ts";
@@ -84,6 +85,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       throw e;
     }
   }
+  warmUpSnapshots();
   server.startCron();
   await Promise.resolve();
   const bound = server.boundTcp[0];

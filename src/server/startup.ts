@@ -10,6 +10,7 @@ import { startListeners } from "../net/listener.ts";
 import { installResume } from "../net/connection.ts";
 import { lookupCommand } from "../commands/table.ts";
 import { preloadLuaForData } from "../script/preload.ts";
+import { warmUpSnapshots } from "../persist/snapshot.ts";
 
 /** Work to do after "Server initialized" and before accepting clients (loading RDB/AOF…). */
 export type StartupLoader = (server: Server) => void | Promise<void>;
@@ -155,6 +156,7 @@ export async function startServerProcess(server: Server, opts: StartupOptions): 
   }
   log.notice("Server initialized");
   await runStartupLoaders(server);
+  warmUpSnapshots();
   server.startCron();
   if (server.boundTcp.length > 0) log.notice("Ready to accept connections tcp");
   if (config.str("unixsocket") !== "") log.notice("Ready to accept connections unix");

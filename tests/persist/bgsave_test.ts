@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ChildServer, withServer } from "../helpers/server.ts";
-import { RawClient } from "../helpers/resp.ts";
+import { pipeline, RawClient } from "../helpers/resp.ts";
 import { haveRedis } from "../helpers/oracle.ts";
 import { setRdbTargetVersion } from "../../src/persist/persistence.ts";
 import { run, snapshot, until } from "./helpers.ts";
@@ -205,6 +205,41 @@ Deno.test("DEBUG RELOAD during a walk: the snapshot keeps the pre-reload data; B
       const info = (await c.call("INFO", "persistence")) as string;
       return Number(info.match(/rdb_saves:(\d+)/)![1]) === saves + 2 && /rdb_bgsave_in_progress:0/.test(info);
     }, 20000);
+  }, { config: { dir, "enable-debug-command": "yes" } });
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("BGSAVE: commands pipelined behind it (before its child is spawned) stay out of the snapshot", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "persist-" });
+  await withServer(async (_srv, c) => {
+    await fill(c);
+    const before = await snapshot(c, [0, 2]);
+    // One write: these run in the same turn as BGSAVE, before the writer child exists.
+    const replies = await pipeline(c, [
+      ["BGSAVE"],
+      ["SET", "k:1", "overwritten"],
+      ["DEL", "k:2"],
+      ["SET", "born", "x"],
+      ["BGSAVE"],
+    ]);
+    assert.deepEqual(replies, [
+      "+Background saving started\r\n",
+      "+OK\r\n",
+      ":1\r\n",
+      "+OK\r\n",
+      "-ERR Background save already in progress\r\n",
+    ]);
+    await finished(c);
+    assert.equal(await c.call("DEBUG", "RELOAD", "NOSAVE"), "OK");
+    assert.deepEqual(await snapshot(c, [0, 2]), before);
+
+    // FLUSHALL in the same turn kills the save before its child is spawned: no error, no temp file.
+    const flushed = await pipeline(c, [["SET", "a", "1"], ["BGSAVE"], ["FLUSHALL"], ["DBSIZE"]]);
+    assert.deepEqual(flushed, ["+OK\r\n", "+Background saving started\r\n", "+OK\r\n", ":0\r\n"]);
+    await finished(c);
+    assert.equal(await c.call("BGSAVE"), "Background saving started");
+    await finished(c);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["dump.rdb"]);
   }, { config: { dir, "enable-debug-command": "yes" } });
   Deno.removeSync(dir, { recursive: true });
 });
