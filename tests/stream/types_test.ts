@@ -160,3 +160,43 @@ Deno.test("IdIndex: lazy removal (tombstones, homed release, compaction, merges)
   }
   assertIndexMatchesModel(homed, hm, probes());
 });
+
+Deno.test("IdIndex: interpolated searches stay exact on skewed ID distributions", () => {
+  const r = rng(11);
+  // Each distribution puts the interpolated guess far from the answer somewhere: clusters at the
+  // ends of the ID space, exponential gaps, IDs differing only in their top or bottom bytes, and
+  // duplicates of a node's first or last key as probes.
+  const shapes: [string, (i: number) => StreamIdParts][] = [
+    ["two clusters", (i) => i % 2 === 0 ? [1, i] : [2n ** 47n + BigInt(i), 0]],
+    ["exponential gaps", (i) => [0, Math.floor(1.0005 ** i * 1000)]],
+    ["top bytes only", (i) => [BigInt(i) << 40n, 0]],
+    ["sequence with a far outlier", (i) => i === 3000 ? [2n ** 63n, 2n ** 63n] : [5, i]],
+    ["dense then sparse", (i) => i < 2500 ? [7, i] : [7, i * 1_000_003]],
+    ["64-bit edges", (i) => [2n ** 64n - 1n - BigInt(r(1000)), 2n ** 64n - 1n - BigInt(i)]],
+  ];
+  for (const [name, at] of shapes) {
+    const x = new IdIndex<number>();
+    const m = new Map<string, number>();
+    const ids: string[] = [];
+    for (let i = 0; i < 3001; i++) {
+      const [ms, seq] = at(i);
+      const id = makeId(ms, seq);
+      ids.push(id);
+      x.set(id, i);
+      m.set(id, i);
+    }
+    // Holes so probes fall between keys too.
+    for (let i = 0; i < 600; i++) {
+      const id = ids[r(ids.length)];
+      assert.equal(x.delete(id), m.delete(id), name);
+    }
+    const probes = [...ids.filter((_, i) => i % 97 === 0), MIN_ID, MAX_ID];
+    for (let i = 0; i < 40; i++) probes.push(idIncr(ids[r(ids.length)]) ?? MAX_ID);
+    x.checkInvariants();
+    assertIndexMatchesModel(x, m, probes);
+    for (const id of ids) assert.equal(x.get(id), m.get(id), `${name}: ${formatId(id)}`);
+  }
+});
+
+/** An ID's two parts, as numbers or (past 2^53) BigInts. */
+type StreamIdParts = [number | bigint, number | bigint];
