@@ -213,6 +213,7 @@ row("worst PING round trip during BGSAVE", r.worst, o.worst);
 row("redis fork (latest_fork_usec)", r.forkUsec / 1000, 0);
 const lat = (x: typeof r, e: string) => x.latency.get(e) ?? 0;
 row("LATENCY max, fork (redis) / snapshot-walk (ours), 0 = none", lat(r, "fork"), lat(o, "snapshot-walk"));
+row("LATENCY max, ours: snapshot-spawn", 0, lat(o, "snapshot-spawn"));
 row("LATENCY max during BGSAVE, command", lat(r, "command"), lat(o, "command"));
 const g = o.gc!;
 row("ours: longest GC pause during BGSAVE", 0, Math.max(0, ...g.scavenge, ...g.markCompact));
