@@ -19,6 +19,8 @@
  *   write of the AOF buffer; "aof-fsync-always": its fsync with `appendfsync always` (persist/aof.ts).
  * - "snapshot-walk": our own event, as there is no fork: each slice of a BGSAVE/AOF-rewrite walk and
  *   every synchronous finishWalk(), i.e. the time the main thread spends producing a snapshot.
+ * - "snapshot-spawn": our own event too, the start of a snapshot's writer child (persist/snapshot.ts),
+ *   the nearest thing to Redis's "fork" (1–3 ms, more when the machine's cores are all busy).
  *
  * Histograms. Redis keeps an HDR histogram per command (1 ns … 1 s, 2 significant digits) of each
  * call's duration in whole microseconds × 1000. We keep the same counts layout (3072 slots, same bucket
