@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { withServer } from "../helpers/server.ts";
 import { RawClient } from "../helpers/resp.ts";
+import { haveRedis, Oracle } from "../helpers/oracle.ts";
 
 function field(info: string, name: string): number {
   const m = new RegExp(`${name}:(\\d+)`).exec(info);
@@ -34,4 +35,38 @@ Deno.test("blocking: INFO clients counts blocked clients, their keys and timeout
     a.close();
     b.close();
   });
+});
+
+/** usec and calls of `cmd` in INFO commandstats. */
+function cmdstat(info: string, cmd: string): { calls: number; usec: number } {
+  const m = new RegExp(`cmdstat_${cmd}:calls=(\\d+),usec=(\\d+)`).exec(info);
+  assert.ok(m, `cmdstat_${cmd} missing`);
+  return { calls: Number(m[1]), usec: Number(m[2]) };
+}
+
+Deno.test("blocking: INFO commandstats times a blocked command's work, not its wait (as redis-server)", async () => {
+  const oracle = haveRedis() ? await Oracle.start() : null;
+  try {
+    await withServer(async (srv, c) => {
+      const sides: [string, RawClient][] = [["ours", c]];
+      if (oracle) sides.push(["redis", await RawClient.connect(oracle.port)]);
+      for (const [name, conn] of sides) {
+        assert.equal(await conn.call("BLPOP", "nolist", "0.3"), null, name); // times out
+        const w = await RawClient.connect(name === "ours" ? srv.port : oracle!.port);
+        const id = await w.call("CLIENT", "ID") as number;
+        await w.send("BLPOP", "other", "0");
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(await conn.call("CLIENT", "UNBLOCK", String(id), "ERROR"), 1, name);
+        assert.match(String((await w.read() as { error: string }).error), /^UNBLOCKED/, name);
+        w.close();
+        const blpop = cmdstat(await conn.call("INFO", "commandstats") as string, "blpop");
+        assert.equal(blpop.calls, 2, name);
+        // 0.6 s were spent blocked; the work is microseconds (Redis: tens).
+        assert.ok(blpop.usec < 100_000, `${name}: usec=${blpop.usec}`);
+      }
+      if (oracle) sides[1][1].close();
+    });
+  } finally {
+    await oracle?.stop();
+  }
 });
