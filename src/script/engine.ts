@@ -774,7 +774,9 @@ export class LuaEngine {
     const end = performance.now();
     const cmd = busy.cmd;
     if (cmd !== null) {
-      cmd.usec += (end - ctx.start) * 1000;
+      const usec = (end - ctx.start) * 1000;
+      cmd.usec += usec;
+      s.latency.nestedCall(cmd, usec); // LATENCY HISTOGRAM and the "command" latency event
       cmd.calls++;
       if (failed) cmd.failedCalls++;
     }

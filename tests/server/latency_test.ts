@@ -496,3 +496,25 @@ Deno.test("latency: an active expire cycle deleting many keys records 'expire-cy
     assert.ok(hist.length >= 1, "deleting 60000 keys takes cycles of more than 1 ms");
   }, DEBUG_ON);
 });
+
+Deno.test("latency: a busy script that yielded to the event loop is recorded (histogram and 'command')", async () => {
+  await withServer(async (srv, c) => {
+    assert.equal(await c.call("CONFIG", "SET", "latency-monitor-threshold", "50"), "OK");
+    assert.equal(await c.call("CONFIG", "SET", "busy-reply-threshold", "100"), "OK");
+    const a = await RawClient.connect(srv.port);
+    await a.send("EVAL", "while true do end", "0");
+    // Past the threshold the server answers -BUSY; then the script is killed.
+    for (let i = 0; i < 500 && !(await c.callRaw("PING")).startsWith("-BUSY"); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(await c.call("SCRIPT", "KILL"), "OK");
+    assert.match(String((await a.read() as { error: string }).error), /^ERR Script killed by user/);
+    a.close();
+    const latest = await c.call("LATENCY", "LATEST") as RespValue[][];
+    const command = latest.find((e) => e[0] === "command");
+    assert.ok(command !== undefined && (command[3] as number) >= 100, JSON.stringify(latest));
+    const hist = await c.call("LATENCY", "HISTOGRAM", "eval") as RespValue[];
+    assert.equal(hist[0], "eval");
+    assert.deepEqual((hist[1] as RespValue[]).slice(0, 2), ["calls", 1]);
+  });
+});
