@@ -4,7 +4,7 @@
  * Redis's texts. Handlers stay synchronous: BGSAVE's file I/O completes later on its own.
  */
 import { functionsPersistence } from "../script/loader.ts";
-import { setFunctionsPersistence } from "../persist/persistence.ts";
+import { setFunctionsPersistence } from "../persist/hooks.ts";
 import type { CommandDef } from "./table.ts";
 import type { Client } from "../server/client.ts";
 import {

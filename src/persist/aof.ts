@@ -23,7 +23,8 @@ import {
 } from "./aof_manifest.ts";
 import { appendCommand, rewriteDataset } from "./aof_rewrite.ts";
 import { Snapshot } from "./snapshot.ts";
-import { datasetOptions, functionCodes, persistState, setOtherChildCheck, writeOptions } from "./persistence.ts";
+import { datasetOptions, persistState, writeOptions } from "./persistence.ts";
+import { functionCodes, setOtherChildCheck } from "./hooks.ts";
 import { serializeDataset } from "./rdb_file.ts";
 import { fileSize, fsyncDir, inDir, writeAllSync, writeDurable, writeDurableSync } from "./files.ts";
 

@@ -17,6 +17,7 @@ import type { LoadLimits } from "./rdb_read.ts";
 import type { RdbWriteOptions } from "./rdb_write.ts";
 import { Snapshot } from "./snapshot.ts";
 import { inDir, writeDurableSync } from "./files.ts";
+import { aofRewriteActive, functionCodes, functionsPersistence } from "./hooks.ts";
 
 /** Persistence bookkeeping of one server. */
 export interface PersistState {
@@ -44,38 +45,7 @@ export interface PersistState {
 
 const states = new WeakMap<Server, PersistState>();
 
-/** How function libraries (FUNCTION LOAD) take part in RDB files; registered by the functions module. */
-export interface FunctionsPersistence {
-  /** The source of every library, saved as FUNCTION2 records. */
-  codes(server: Server): string[];
-  /** Loads libraries read from a file (replacing same-named ones); returns an error text on failure. */
-  restore(server: Server, codes: string[]): string | undefined;
-}
-
-let functionsHook: FunctionsPersistence | null = null;
-
-/** Plugs function libraries into RDB save and load. */
-export function setFunctionsPersistence(h: FunctionsPersistence): void {
-  functionsHook = h;
-}
-
-/** Library sources to save (none until the functions module registers). */
-export function functionCodes(server: Server): string[] {
-  return functionsHook?.codes(server) ?? [];
-}
-
-/** True while another snapshot child runs (an AOF rewrite): BGSAVE and save points wait. */
-let otherChild: (server: Server) => boolean = () => false;
-
-/** Registered by the AOF module. */
-export function setOtherChildCheck(fn: (server: Server) => boolean): void {
-  otherChild = fn;
-}
-
-/** True when an AOF rewrite runs (BGSAVE must wait or fail). */
-export function aofRewriteActive(server: Server): boolean {
-  return otherChild(server);
-}
+export { aofRewriteActive, functionCodes, type FunctionsPersistence, setFunctionsPersistence } from "./hooks.ts";
 
 /** The persistence state of `server` (created on first use). */
 export function persistState(server: Server): PersistState {
@@ -208,7 +178,7 @@ export function saveSync(server: Server): string | undefined {
  */
 export function bgsave(server: Server, done?: (err?: string) => void): boolean {
   const st = persistState(server);
-  if (st.bgsaveInProgress || otherChild(server)) return false;
+  if (st.bgsaveInProgress || aofRewriteActive(server)) return false;
   st.bgsaveInProgress = true;
   st.saves++;
   st.bgsaveStart = Date.now();
@@ -415,9 +385,10 @@ function applyLoaded(server: Server, parsed: ParsedRdb, opts: LoadRdbOptions): n
   if (parsed.aux.get("aof-base") === "1") log.notice("RDB is base AOF");
   for (const w of parsed.warnings) log.warning(w);
   if (parsed.functions.length > 0) {
-    const ferr = functionsHook === null
+    const functions = functionsPersistence();
+    const ferr = functions === null
       ? "the RDB file holds function libraries but functions are not available"
-      : functionsHook.restore(server, parsed.functions);
+      : functions.restore(server, parsed.functions);
     if (ferr !== undefined) {
       log.warning(`Failed loading library: ${ferr}`);
       return ferr;
@@ -476,7 +447,7 @@ export function installPersistence(server: Server): void {
 /** serverCron's save points: BGSAVE when `changes` writes happened in `seconds`. */
 function savePointsCron(server: Server, now: number): void {
   const st = persistState(server);
-  if (st.bgsaveInProgress || otherChild(server)) return;
+  if (st.bgsaveInProgress || aofRewriteActive(server)) return;
   const nowSec = Math.floor(now / 1000);
   for (const sp of server.config.savePoints()) {
     if (

@@ -88,7 +88,7 @@ function resumeWaiting(): void {
 }
 
 /**
- * Function libraries in RDB files, in the shape persist/persistence.ts's `setFunctionsPersistence`
+ * Function libraries in RDB files, in the shape persist/hooks.ts's `setFunctionsPersistence`
  * takes (wired by commands/persist.ts, so this module does not pull persistence in).
  */
 export const functionsPersistence = {

@@ -9,9 +9,6 @@
  * pending entries lists against a sorted model.
  */
 import assert from "node:assert/strict";
-// The server's entry module first: importing persistence.ts before it trips a circular import (aof.ts
-// registers with persistence.ts while that module is still initialising).
-import "../../src/mod.ts";
 import { setRdbTargetVersion } from "../../src/persist/persistence.ts";
 import { ByteReader, ByteWriter } from "../../src/persist/bytes_io.ts";
 import { T } from "../../src/persist/rdb_format.ts";
