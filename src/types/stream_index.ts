@@ -122,6 +122,14 @@ const P80 = 2 ** 80;
 const STEPS = 3;
 
 /**
+ * The leaf the last descent reached, when separators bound it on both sides, and those bounds folded
+ * into doubles (key ≥ boundLo, key < boundHi): `lowerBound` interpolates with them.
+ */
+let boundLeaf: object | null = null;
+let boundLo = 0;
+let boundHi = 0;
+
+/**
  * First position of leaf `l` whose key is ≥ (a, b, c).
  *
  * A node's IDs are usually spread evenly (a sequence, or millisecond timestamps), so the searches
@@ -136,11 +144,20 @@ function lowerBound<V>(l: Leaf<V>, a: number, b: number, c: number): number {
   let lo = 0;
   let hi = n;
   if (n > 8) {
-    const last = 3 * (n - 1);
-    const a0 = k[0], b0 = k[1], c0 = k[2];
-    const span = (k[last] - a0) * P80 + (k[last + 1] - b0) * P32 + (k[last + 2] - c0);
-    const off = (a - a0) * P80 + (b - b0) * P32 + (c - c0);
-    let g = off <= 0 ? 0 : off >= span ? n - 1 : Math.floor((off / span) * (n - 1));
+    let g: number;
+    if (l === boundLeaf) {
+      // The separators around the leaf (read during the descent, so no cache miss) bound its keys:
+      // no need to read its first and last keys (two more cold lines on a random lookup).
+      const off = (a * P80 + b * P32 + c) - boundLo;
+      const span = boundHi - boundLo;
+      g = off <= 0 ? 0 : off >= span ? n - 1 : Math.min(n - 1, Math.floor((off / span) * n));
+    } else {
+      const last = 3 * (n - 1);
+      const a0 = k[0], b0 = k[1], c0 = k[2];
+      const span = (k[last] - a0) * P80 + (k[last + 1] - b0) * P32 + (k[last + 2] - c0);
+      const off = (a - a0) * P80 + (b - b0) * P32 + (c - c0);
+      g = off <= 0 ? 0 : off >= span ? n - 1 : Math.floor((off / span) * (n - 1));
+    }
     if (below(k, g, a, b, c)) {
       lo = g + 1;
       for (let s = 0; s < STEPS && lo < n && below(k, lo, a, b, c); s++) lo++;
@@ -330,13 +347,21 @@ export class IdIndex<V> {
   private descend(a: number, b: number, c: number): Leaf<V> {
     let node = this.root;
     const h = this.height;
+    let lo = NaN, hi = NaN;
     for (let lv = 0; lv < h; lv++) {
       const inner = node as Inner<V>;
       const i = childFor(inner, a, b, c);
       this.pathN[lv] = inner;
       this.pathI[lv] = i;
+      const k = inner.k;
+      if (i > 0) lo = k[3 * i] * P80 + k[3 * i + 1] * P32 + k[3 * i + 2];
+      if (i + 1 < inner.c.length) hi = k[3 * i + 3] * P80 + k[3 * i + 4] * P32 + k[3 * i + 5];
       node = inner.c[i];
     }
+    // Both bounds known and apart (NaN compares false): interpolate with them.
+    boundLeaf = hi > lo ? node : null;
+    boundLo = lo;
+    boundHi = hi;
     return node as Leaf<V>;
   }
 
@@ -422,6 +447,7 @@ export class IdIndex<V> {
     if (n !== 0 && !below(h.k, n - 1, a, b, c)) {
       // In the first leaf (acknowledging the oldest pending entries is the usual order): no descent.
       leaf = h;
+      boundLeaf = null;
       pathReady = this.height === 0;
     } else {
       if (this.afterLast(a, b, c)) return undefined;
