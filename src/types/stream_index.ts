@@ -135,8 +135,8 @@ let boundHi = 0;
  * A node's IDs are usually spread evenly (a sequence, or millisecond timestamps), so the searches
  * start where interpolating between the node's first and last keys puts the key, and step from there;
  * past STEPS places they fall back to binary search. A binary search touches five or six cache lines
- * of a node's keys, the guess one or two; on a server, where a random PEL lookup finds the node cold
- * (the network stack ran in between), those lines are most of XACK's cost.
+ * of a node's keys, the guess one or two (random lookups in a 2M-entry PEL: 1644 ns binary, 590 ns
+ * interpolated between the separators).
  */
 function lowerBound<V>(l: Leaf<V>, a: number, b: number, c: number): number {
   const k = l.k;
