@@ -281,9 +281,7 @@ export class Blocking {
     const cmd = st.cmd;
     if (cmd === null) return;
     cmd.calls++;
-    const usec = (performance.now() - started) * 1000;
-    cmd.usec += usec;
-    this.server.latency.nestedCall(cmd, usec); // LATENCY HISTOGRAM and the latency monitor
+    this.server.latency.addCallTime(cmd, (performance.now() - started) * 1000);
     if (failed) cmd.failedCalls++;
     this.server.stats.numCommands++;
   }

@@ -774,9 +774,7 @@ export class LuaEngine {
     const end = performance.now();
     const cmd = busy.cmd;
     if (cmd !== null) {
-      const usec = (end - ctx.start) * 1000;
-      cmd.usec += usec;
-      s.latency.nestedCall(cmd, usec); // LATENCY HISTOGRAM and the "command" latency event
+      s.latency.addCallTime(cmd, (end - ctx.start) * 1000);
       cmd.calls++;
       if (failed) cmd.failedCalls++;
     }

@@ -211,11 +211,7 @@ export function call(c: Client, cmd: Command, argv: string[]): void {
   // Like Redis, a command that blocked is counted when it completes (re-execution or timeout).
   if (blocking.blockEpoch === blockEpoch) {
     if (top) s.untimed[s.untimedCount++] = cmd;
-    else {
-      const usec = (performance.now() - start) * 1000;
-      cmd.usec += usec;
-      s.latency.nestedCall(cmd, usec); // histogram and latency monitor of EXEC/script inner commands
-    }
+    else s.latency.addCallTime(cmd, (performance.now() - start) * 1000);
     cmd.calls++;
     if (c.errorReplies !== errors) cmd.failedCalls++;
     s.stats.numCommands++;

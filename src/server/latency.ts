@@ -140,8 +140,13 @@ export class LatencyMonitor {
     this.addSample(fast ? "fast-command" : "command", Math.floor(ms));
   }
 
-  /** A command run by EXEC or a script took `usec`: its histogram and latency event. */
-  nestedCall(cmd: Command, usec: number): void {
+  /**
+   * A command timed on its own (run by EXEC or a script, a blocked command that ended without being
+   * re-executed, a script that yielded to the event loop) took `usec`: its INFO commandstats time, its
+   * histogram and its latency event. (Top-level commands are timed per read batch: settleCommandTime.)
+   */
+  addCallTime(cmd: Command, usec: number): void {
+    cmd.usec += usec;
     if (this.tracking) recordHistogram(cmd, histogramSlot(usec));
     const ms = usec / 1000;
     if (ms >= this.armed) this.addSample(cmd.has(F.FAST) ? "fast-command" : "command", Math.floor(ms));
