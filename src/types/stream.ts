@@ -11,7 +11,7 @@
 import type { RObject } from "./value.ts";
 import { IdIndex } from "./stream_index.ts";
 import { EntryLog } from "./stream_log.ts";
-import { idIncr, MIN_ID, msOnlyId, numId, type StreamId } from "./stream_id.ts";
+import { idIncr, idMs, MIN_ID, msOnlyId, numId, type StreamId } from "./stream_id.ts";
 
 /** The largest sequence an auto ID can step from while its parts stay exact numbers. */
 const MAX_SAFE_SEQ = Number.MAX_SAFE_INTEGER - 1;
@@ -327,14 +327,8 @@ export class Stream implements RObject {
       if (now > ms) return this.remember(now, 0);
       if (this.autoSeq < MAX_SAFE_SEQ) return this.remember(ms, this.autoSeq + 1);
     }
-    const hi = ((last.charCodeAt(0) << 24) | (last.charCodeAt(1) << 16) | (last.charCodeAt(2) << 8) |
-      last.charCodeAt(3)) >>> 0;
-    if (hi < 0x200000) {
-      const lo = ((last.charCodeAt(4) << 24) | (last.charCodeAt(5) << 16) | (last.charCodeAt(6) << 8) |
-        last.charCodeAt(7)) >>> 0;
-      const lastMs = hi * 4294967296 + lo;
-      if (now > lastMs) return this.remember(now, 0);
-    }
+    const lastMs = idMs(last); // a BigInt past 2^53, above any clock
+    if (typeof lastMs === "number" && now > lastMs) return this.remember(now, 0);
     return idIncr(last);
   }
 
