@@ -15,7 +15,7 @@ import type {
 } from "./types.ts";
 import { formatMemory, parseMemoryBig, repr, strerror } from "./format.ts";
 import { INVALID_EVENT_CLASS, keyspaceEventsToString, parseKeyspaceEvents } from "./notify_flags.ts";
-import { parseDouble } from "../util/numbers.ts";
+import { parseDouble, trimDoubleString } from "../util/numbers.ts";
 
 /** C's strtoll(s, &end, 10) with `*end == '\0'` required: leading blanks and a sign allowed; "" is 0. */
 export function strtollFull(s: string): number | null {
@@ -274,12 +274,6 @@ const notifyDef: ConfigDef = {
 
 // ---- latency-tracking-info-percentiles ------------------------------------------------------------
 
-/** printf("%f") with trailing zeros (and a bare dot) trimmed, as Redis's trimDoubleString does. */
-function trimmedFixed(d: number): string {
-  const s = d.toFixed(6);
-  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
-}
-
 const percentilesDef: ConfigDef = {
   name: "latency-tracking-info-percentiles",
   type: "special",
@@ -295,11 +289,11 @@ const percentilesDef: ConfigDef = {
     }
     return values;
   },
-  format: (v) => (v as number[]).map(trimmedFixed).join(" "),
+  format: (v) => (v as number[]).map(trimDoubleString).join(" "),
   // Redis always writes this one, even at its default.
   rewrite: (v) => {
     const values = v as number[];
-    const text = values.length === 0 ? '""' : values.map(trimmedFixed).join(" ");
+    const text = values.length === 0 ? '""' : values.map(trimDoubleString).join(" ");
     return [{ line: `latency-tracking-info-percentiles ${text}`, force: true }];
   },
 };

@@ -35,7 +35,7 @@ import type { Clock } from "./clock.ts";
 import { type Command, F, topLevelCommands } from "../commands/table.ts";
 import { registerConfigApply } from "../config/apply.ts";
 import { provideInfoLines } from "./info.ts";
-import { formatFixed } from "../commands/geo_format.ts";
+import { trimDoubleString } from "../util/numbers.ts";
 
 /** Samples kept per event (LATENCY_TS_LEN). */
 export const LATENCY_TS_LEN = 160;
@@ -303,12 +303,6 @@ export function histogramPercentile(h: Float64Array, percentile: number, total =
 
 // ---- INFO latencystats -----------------------------------------------------------------------------
 
-/** printf("%f") with trailing zeros and a bare dot removed (trimDoubleString). */
-function percentileName(p: number): string {
-  const s = formatFixed(p, 6).replace(/0+$/, "");
-  return s.endsWith(".") ? s.slice(0, -1) : s;
-}
-
 /**
  * latency_percentiles_usec_<command>:p50=…,p99=…,p99.9=… (latency-tracking-info-percentiles) for every
  * command with a histogram; nothing while latency-tracking is off.
@@ -317,7 +311,7 @@ function latencyStatsLines(s: Server): string[] {
   if (!s.latency.tracking) return [];
   s.settleCommandTime();
   const percentiles = s.config.get("latency-tracking-info-percentiles") as number[];
-  const names = percentiles.map(percentileName);
+  const names = percentiles.map(trimDoubleString);
   const lines: string[] = [];
   const line = (cmd: Command) => {
     const h = cmd.latencyHistogram;

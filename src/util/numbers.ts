@@ -84,3 +84,13 @@ export function formatDouble(d: number): string {
   }
   return sign + digits[0] + (nd > 1 ? "." + digits.slice(1) : "") + "e" + (K + nd - 1 < 0 ? "-" : "+") + exp;
 }
+
+/**
+ * printf("%f") with trailing zeros (and a bare dot) trimmed, as Redis's trimDoubleString does (the
+ * latency-tracking-info-percentiles values: "50", "99.9"). For finite values below 1e21; toFixed
+ * rounds the exact binary value like printf (a six-digit tie cannot occur in binary).
+ */
+export function trimDoubleString(d: number): string {
+  const s = d.toFixed(6);
+  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+}
