@@ -42,7 +42,7 @@ export class Consumer {
   seenTime: number;
   /** Last successful read/claim, ms; -1 never. */
   activeTime = -1;
-  readonly pel = new IdIndex<Nack>({ home: "home" });
+  readonly pel = new IdIndex<Nack>({ homed: true });
   constructor(readonly name: string, now: number) {
     this.seenTime = now;
   }

@@ -12,12 +12,16 @@
  *
  * Removal is lazy, because acknowledging a random pending entry is the hot path and a shift per removal
  * (in two trees) cost more than the search: a removed entry stays in its leaf as dead (its value
- * replaced by a tombstone, or, in a "homed" index, its value's `home` cleared) and the leaf counts it;
+ * replaced by null, or, in a "homed" index, its value's `home` cleared) and the leaf counts it;
  * once half of a leaf is dead the leaf is compacted (and merged with a sibling when underfull). Every
  * reader skips dead entries, so a walk reads at most twice the entries it returns.
  *
- * A homed index records in each value (in the field it is given) the leaf holding it, so `release(v)`
- * removes v without a search: a consumer PEL only counts the entry the group PEL found.
+ * A homed index records in each value's `home` field the leaf holding it, so `release(v)` removes v
+ * without a search: a consumer PEL only counts the entry the group PEL found.
+ *
+ * The hot paths store only values that need no write barrier (numbers, booleans, null) into old
+ * objects where they can: a barrier reads the header of the target's heap page, one more cache miss
+ * on a random leaf.
  */
 import type { StreamId } from "./stream_id.ts";
 
@@ -39,17 +43,19 @@ class Leaf<V> {
   n = 0;
 }
 
-/** How a homed index reaches the leaf field of a value (null once removed). */
-type Homed = Record<string, object | null>;
+/** The values of a homed index: `home` is the leaf holding the value (null once removed). */
+interface Homed {
+  home: object | null;
+}
 
 /** Options of an IdIndex. */
 export interface IdIndexOptions {
-  /** The field of each value that records its leaf (values are objects); makes `release` possible. */
-  home?: string;
+  /** Each value (an object with a `home` field) records its leaf there; makes `release` possible. */
+  homed?: boolean;
 }
 
-/** The value of a removed entry (non-homed indexes). */
-const TOMB: unknown = Object.freeze({});
+/** The value of a removed entry (non-homed indexes); values are never null. */
+const TOMB = null;
 
 /** An inner node: children and their separators (three numbers per child; child 0's are unused). */
 class Inner<V> {
@@ -122,10 +128,12 @@ const P80 = 2 ** 80;
 const STEPS = 3;
 
 /**
- * The leaf the last descent reached, when separators bound it on both sides, and those bounds folded
- * into doubles (key ≥ boundLo, key < boundHi): `lowerBound` interpolates with them.
+ * Whether separators bound the leaf the last descent reached on both sides, and those bounds folded
+ * into doubles (key ≥ boundLo, key < boundHi): `lowerBound`, which always searches that leaf right
+ * after the descent, interpolates with them. (A flag, not the leaf: storing a pointer into the module
+ * scope costs a write barrier.) Any guess is safe: the search only starts there.
  */
-let boundLeaf: object | null = null;
+let boundOk = false;
 let boundLo = 0;
 let boundHi = 0;
 
@@ -140,12 +148,12 @@ let boundHi = 0;
  */
 function lowerBound<V>(l: Leaf<V>, a: number, b: number, c: number): number {
   const k = l.k;
-  const n = l.v.length;
+  const n = l.n;
   let lo = 0;
   let hi = n;
   if (n > 8) {
     let g: number;
-    if (l === boundLeaf) {
+    if (boundOk) {
       // The separators around the leaf (read during the descent, so no cache miss) bound its keys:
       // no need to read its first and last keys (two more cold lines on a random lookup).
       const off = (a * P80 + b * P32 + c) - boundLo;
@@ -320,13 +328,13 @@ export class IdIndex<V> {
   private pathN: Inner<V>[] = [];
   private pathI: number[] = [];
 
-  /** The values' leaf field (homed indexes), else null. */
-  private readonly home: string | null;
+  /** Values record their leaf in `home`. */
+  private readonly homed: boolean;
 
   constructor(options: IdIndexOptions = {}) {
     const l = new Leaf<V>();
     this.root = this.head = this.tail = l;
-    this.home = options.home ?? null;
+    this.homed = options.homed ?? false;
   }
 
   get size(): number {
@@ -335,12 +343,12 @@ export class IdIndex<V> {
 
   /** True when `v` is the value of a removed entry. */
   isDead(v: V): boolean {
-    return v === TOMB || (this.home !== null && (v as Homed)[this.home] === null);
+    return v === TOMB || (this.homed && (v as Homed).home === null);
   }
 
   /** Records in `v` (homed indexes) that leaf `l` holds it. */
   private place(v: V, l: Leaf<V>): void {
-    if (this.home !== null) (v as Homed)[this.home] = l;
+    if (this.homed) (v as Homed).home = l;
   }
 
   /** The leaf that holds (or would hold) key (a, b, c), recording the path to it. */
@@ -359,7 +367,7 @@ export class IdIndex<V> {
       node = inner.c[i];
     }
     // Both bounds known and apart (NaN compares false): interpolate with them.
-    boundLeaf = hi > lo ? node : null;
+    boundOk = hi > lo;
     boundLo = lo;
     boundHi = hi;
     return node as Leaf<V>;
@@ -447,7 +455,7 @@ export class IdIndex<V> {
     if (n !== 0 && !below(h.k, n - 1, a, b, c)) {
       // In the first leaf (acknowledging the oldest pending entries is the usual order): no descent.
       leaf = h;
-      boundLeaf = null;
+      boundOk = false;
       pathReady = this.height === 0;
     } else {
       if (this.afterLast(a, b, c)) return undefined;
@@ -458,7 +466,7 @@ export class IdIndex<V> {
     if (pos < 0) return undefined;
     const v = leaf.v[pos];
     leaf.v[pos] = TOMB as V;
-    if (this.home !== null) (v as Homed)[this.home] = null;
+    if (this.homed) (v as Homed).home = null;
     this.count--;
     if (++leaf.dead * 2 >= leaf.n) this.compact(leaf, pathReady);
     return v;
@@ -466,8 +474,8 @@ export class IdIndex<V> {
 
   /** Removes the entry whose value is `v` (homed indexes; v is live here) without a search. */
   release(v: V): void {
-    const leaf = (v as Homed)[this.home!] as Leaf<V>;
-    (v as Homed)[this.home!] = null;
+    const leaf = (v as Homed).home as Leaf<V>;
+    (v as Homed).home = null;
     this.count--;
     if (++leaf.dead * 2 >= leaf.n) this.compact(leaf, this.height === 0);
   }
@@ -589,7 +597,7 @@ export class IdIndex<V> {
         if (this.isDead(v)) dead++;
         else {
           live++;
-          if (this.home !== null && (v as Homed)[this.home] !== l) fail("home of a live value");
+          if (this.homed && (v as Homed).home !== l) fail("home of a live value");
         }
         const key = [l.k[3 * j], l.k[3 * j + 1], l.k[3 * j + 2]];
         if (prev !== null && !below(prev, 0, key[0], key[1], key[2])) fail("key order");
@@ -613,7 +621,7 @@ export class IdIndex<V> {
     right.v = leaf.v.splice(cut);
     right.n = right.v.length;
     leaf.n = leaf.v.length;
-    if (this.home !== null) { for (const v of right.v) this.place(v, right); }
+    if (this.homed) { for (const v of right.v) this.place(v, right); }
     right.next = leaf.next;
     right.prev = leaf;
     if (leaf.next) leaf.next.prev = right;
@@ -676,7 +684,7 @@ export class IdIndex<V> {
     for (let j = 0; j < from.v.length; j++) {
       const v = from.v[j];
       to.v.push(v);
-      if (this.home !== null && !this.isDead(v)) (v as Homed)[this.home] = to;
+      if (this.homed && !this.isDead(v)) (v as Homed).home = to;
     }
     for (let j = 0; j < from.k.length; j++) to.k.push(from.k[j]);
     to.dead += from.dead;

@@ -98,7 +98,7 @@ Deno.test("IdIndex: lazy removal (tombstones, homed release, compaction, merges)
   const space = 6000;
   const idAt = (i: number) => makeId(1_700_000_000_000 + Math.floor(i / 3) * 7, i % 3);
   const probes = () => Array.from({ length: 20 }, () => idAt(rand(space)));
-  const homed = new IdIndex<Rec>({ home: "home" });
+  const homed = new IdIndex<Rec>({ homed: true });
   const hm = new Map<string, Rec>();
   const plain = new IdIndex<number>();
   const pm = new Map<string, number>();
