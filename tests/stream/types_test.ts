@@ -72,7 +72,7 @@ Deno.test("EntryLog: seeks and walks match a sorted-array model through deletes 
 });
 
 Deno.test("IdIndex: ordered map operations match a Map + sort model", () => {
-  const x = new IdIndex<number>();
+  const x = new IdIndex<number>({ innerMax: 8 });
   const m = new Map<string, number>();
   for (let i = 0; i < 3000; i++) {
     const id = makeId((i * 7919) % 1000, i % 3);
@@ -98,9 +98,9 @@ Deno.test("IdIndex: lazy removal (tombstones, homed release, compaction, merges)
   const space = 6000;
   const idAt = (i: number) => makeId(1_700_000_000_000 + Math.floor(i / 3) * 7, i % 3);
   const probes = () => Array.from({ length: 20 }, () => idAt(rand(space)));
-  const homed = new IdIndex<Rec>({ homed: true });
+  const homed = new IdIndex<Rec>({ homed: true, innerMax: 8 });
   const hm = new Map<string, Rec>();
-  const plain = new IdIndex<number>();
+  const plain = new IdIndex<number>({ innerMax: 8 });
   const pm = new Map<string, number>();
   for (let step = 0; step < 30_000; step++) {
     const id = idAt(rand(space));
