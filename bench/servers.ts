@@ -117,6 +117,20 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/**
+ * The ratio cell of a side-by-side row from per-round figures (round i of each side ran back to back):
+ * the ratio of the medians, then the median of the per-round ratios and each round's, which cancel
+ * most of this machine's drift. `lowerIsBetter` (costs such as CPU time) puts Redis over ours, so that
+ * above 1 always means we are ahead.
+ */
+export function ratioCell(ours: number[], redis: number[], lowerIsBetter = false): string {
+  const r = (a: number, b: number) => lowerIsBetter ? b / a : a / b;
+  const per = ours.map((x, i) => r(x, redis[i]));
+  return `${r(median(ours), median(redis)).toFixed(2)} (paired median ${median(per).toFixed(2)}: ${
+    per.map((x) => x.toFixed(2)).join(" ")
+  })`;
+}
+
 /** Sends commands in batches of 1000 over one connection, each batch ended by a PING whose +PONG ends its replies. */
 export async function pipeline(port: number, commands: string[][]): Promise<void> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });

@@ -14,6 +14,7 @@ import {
   median,
   pipeline,
   printTable,
+  ratioCell,
   startOurs,
   startRedis,
   stopAll,
@@ -151,18 +152,12 @@ try {
 } finally {
   await stopAll([ours, redis]);
 }
-const ratio = (a: number[], b: number[], inverse: boolean) => {
-  const per = a.map((x, i) => inverse ? b[i] / x : x / b[i]);
-  return `${(inverse ? median(b) / median(a) : median(a) / median(b)).toFixed(2)} (paired median ${
-    median(per).toFixed(2)
-  }: ${per.map((x) => x.toFixed(2)).join(" ")})`;
-};
 printTable([
   [
     `XREADGROUP COUNT ${opts.count} + XACK loop (messages/s)`,
     median(rate[0]),
     median(rate[1]),
-    ratio(rate[0], rate[1], false),
+    ratioCell(rate[0], rate[1]),
   ],
-  ["server CPU per message (µs; ratio Redis/ours)", median(cpu[0]), median(cpu[1]), ratio(cpu[0], cpu[1], true)],
+  ["server CPU per message (µs; ratio Redis/ours)", median(cpu[0]), median(cpu[1]), ratioCell(cpu[0], cpu[1], true)],
 ]);

@@ -17,6 +17,7 @@ import {
   median,
   pipeline,
   printTable,
+  ratioCell,
   redisBenchmark,
   startOurs,
   startRedis,
@@ -36,15 +37,11 @@ const { values: opts } = parseArgs({
 });
 const N = Number(opts.requests);
 
-/** CPU time per request (µs) of the last `bench` run on each server, by port. */
-const cpuPerRequest = new Map<number, number>();
-
-/** redis-benchmark of one custom command line; returns requests/s (and records the server's CPU per request). */
-async function bench(t: Target, pipeline: number, command: string[], random = 0): Promise<number> {
+/** redis-benchmark of one custom command line; returns requests/s and the server's CPU µs per request. */
+async function bench(t: Target, pipeline: number, command: string[], random = 0): Promise<[number, number]> {
   const cpu0 = cpuSeconds(t.proc.pid);
   const rps = await redisBenchmark(t, { clients: opts.clients!, requests: N, pipeline, random, command });
-  cpuPerRequest.set(t.port, ((cpuSeconds(t.proc.pid) - cpu0) * 1e6) / N);
-  return rps;
+  return [rps, ((cpuSeconds(t.proc.pid) - cpu0) * 1e6) / N];
 }
 
 /** A stream `q` of N entries with ids 0-1…0-N and a group `g` at its start. */
@@ -64,8 +61,9 @@ try {
     const results = { xadd: [[], []], xreadgroup: [[], []], xack: [[], []] } as Record<string, number[][]>;
     const cpu = { xadd: [[], []], xreadgroup: [[], []], xack: [[], []] } as Record<string, number[][]>;
     const measure = async (name: string, side: number, t: Target, command: string[], random = 0) => {
-      results[name][side].push(await bench(t, p, command, random));
-      cpu[name][side].push(cpuPerRequest.get(t.port)!);
+      const [rps, us] = await bench(t, p, command, random);
+      results[name][side].push(rps);
+      cpu[name][side].push(us);
     };
     await bench(ours, p, ["XADD", "s", "*", "field", "value"]); // warm-up
     for (let r = 0; r < Number(opts.rounds); r++) {
@@ -77,24 +75,13 @@ try {
       }
     }
     for (const [name, [a, b]] of Object.entries(results)) {
-      const ma = median(a), mb = median(b);
-      // Each round's two runs are next to each other in time: their ratio cancels most of the drift.
-      const paired = median(a.map((x, i) => x / b[i]));
-      const rounds = a.map((x, i) => (x / b[i]).toFixed(2)).join(" ");
-      rows.push([
-        `${name.toUpperCase()} -P ${p} (req/s)`,
-        ma,
-        mb,
-        `${(ma / mb).toFixed(2)} (paired median ${paired.toFixed(2)}: ${rounds})`,
-      ]);
-      // CPU ratio as Redis/ours, so that above 1 still means we are ahead.
+      rows.push([`${name.toUpperCase()} -P ${p} (req/s)`, median(a), median(b), ratioCell(a, b)]);
       const [ca, cb] = cpu[name];
-      const cpuPaired = median(ca.map((x, i) => cb[i] / x));
       rows.push([
-        `${name.toUpperCase()} -P ${p} server CPU per request (µs)`,
+        `${name.toUpperCase()} -P ${p} server CPU per request (µs; ratio Redis/ours)`,
         median(ca),
         median(cb),
-        `${(median(cb) / median(ca)).toFixed(2)} (paired median ${cpuPaired.toFixed(2)})`,
+        ratioCell(ca, cb, true),
       ]);
     }
   }

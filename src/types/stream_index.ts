@@ -20,8 +20,8 @@
  * without a search: a consumer PEL only counts the entry the group PEL found.
  *
  * The hot paths store only values that need no write barrier (numbers, booleans, null) into old
- * objects where they can: a barrier reads the header of the target's heap page, one more cache miss
- * on a random leaf.
+ * objects where they can: a barrier reads the flags in the header of the heap pages involved, one
+ * more cache and TLB miss on a random leaf.
  */
 import type { StreamId } from "./stream_id.ts";
 
@@ -29,8 +29,9 @@ const LEAF_MAX = 128;
 const LEAF_MIN = 32;
 /**
  * Inner nodes are wide: every node a search visits costs page walks for its objects (node, key and
- * child arrays), and here the TLB is empty after each syscall (page-table isolation without PCID), so
- * a root of up to 2048 leaves (262k entries) keeps a large PEL at two node visits instead of three.
+ * child arrays) once the TLB is cold, and a server's TLB is cold after each syscall on machines with
+ * page-table isolation and no PCID (the 2-core VM we measure on). A root of up to 2048 leaves (262k
+ * entries) keeps a large PEL at two node visits instead of three.
  * Random acks over a 200k PEL with a syscall every 16 acks: 335–424 → 275–284 ns. Searches interpolate,
  * so a wide node costs one or two key lines; insertions and merges shift at most 2048 children, once
  * per leaf split or merge.
