@@ -131,6 +131,19 @@ export function ratioCell(ours: number[], redis: number[], lowerIsBetter = false
   })`;
 }
 
+/** One command in RESP (a multibulk of its arguments). */
+export function resp(args: string[]): string {
+  return `*${args.length}\r\n` + args.map((s) => `$${s.length}\r\n${s}\r\n`).join("");
+}
+
+/** A stream `q` of `n` entries with IDs 0-1…0-n and a group `g` at its start (the stream benches' queue). */
+export function prepareQueue(port: number, n: number): Promise<void> {
+  const cmds: string[][] = [["DEL", "q"]];
+  for (let i = 1; i <= n; i++) cmds.push(["XADD", "q", `0-${i}`, "field", "value"]);
+  cmds.push(["XGROUP", "CREATE", "q", "g", "0"]);
+  return pipeline(port, cmds);
+}
+
 /** Sends commands in batches of 1000 over one connection, each batch ended by a PING whose +PONG ends its replies. */
 export async function pipeline(port: number, commands: string[][]): Promise<void> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -138,7 +151,7 @@ export async function pipeline(port: number, commands: string[][]): Promise<void
   const buf = new Uint8Array(1 << 16);
   for (let i = 0; i < commands.length; i += 1000) {
     const batch = [...commands.slice(i, i + 1000), ["PING"]];
-    const text = batch.map((a) => `*${a.length}\r\n` + a.map((s) => `$${s.length}\r\n${s}\r\n`).join("")).join("");
+    const text = batch.map(resp).join("");
     await conn.write(enc.encode(text));
     let tail = "";
     while (!tail.endsWith("+PONG\r\n")) {

@@ -12,9 +12,10 @@ import { parseArgs } from "node:util";
 import {
   cpuSeconds,
   median,
-  pipeline,
+  prepareQueue,
   printTable,
   ratioCell,
+  resp,
   startOurs,
   startRedis,
   stopAll,
@@ -33,11 +34,6 @@ const { values: opts } = parseArgs({
 });
 const N = Number(opts.entries);
 const enc = new TextEncoder();
-
-/** RESP for one command. */
-function command(args: string[]): string {
-  return `*${args.length}\r\n` + args.map((a) => `$${a.length}\r\n${a}\r\n`).join("");
-}
 
 /** Reads the decimal number at `p` up to CR; returns [value, index after CRLF] or null when cut. */
 function num(b: Uint8Array, p: number, end: number): [number, number] | null {
@@ -82,13 +78,13 @@ function skip(b: Uint8Array, p: number, end: number, ids: string[] | null, depth
 /** One consumer: XACK the last batch + XREADGROUP the next, one write per round trip, until drained. */
 async function consumer(port: number, name: string, count: number): Promise<number> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  const read = command(["XREADGROUP", "GROUP", "g", name, "COUNT", String(count), "STREAMS", "q", ">"]);
+  const read = resp(["XREADGROUP", "GROUP", "g", name, "COUNT", String(count), "STREAMS", "q", ">"]);
   let buf = new Uint8Array(1 << 16);
   let ids: string[] = [];
   let got = 0;
   for (;;) {
     const acking = ids.length !== 0;
-    await conn.write(enc.encode((acking ? command(["XACK", "q", "g", ...ids]) : "") + read));
+    await conn.write(enc.encode((acking ? resp(["XACK", "q", "g", ...ids]) : "") + read));
     ids = [];
     let end = 0, p = 0;
     for (let replies = acking ? 2 : 1; replies > 0;) {
@@ -122,10 +118,7 @@ async function consumer(port: number, name: string, count: number): Promise<numb
 
 /** One round on `t`: fills the stream, drains it with the consumers; returns [messages/s, server µs/message]. */
 async function round(t: Target): Promise<[number, number]> {
-  const cmds: string[][] = [["DEL", "q"]];
-  for (let i = 1; i <= N; i++) cmds.push(["XADD", "q", `0-${i}`, "field", "value"]);
-  cmds.push(["XGROUP", "CREATE", "q", "g", "0"]);
-  await pipeline(t.port, cmds);
+  await prepareQueue(t.port, N);
   const cpu0 = cpuSeconds(t.proc.pid), t0 = performance.now();
   const counts = await Promise.all(
     Array.from({ length: Number(opts.clients) }, (_, i) => consumer(t.port, `c${i}`, Number(opts.count))),

@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import {
   cpuSeconds,
   median,
-  pipeline,
+  prepareQueue,
   printTable,
   ratioCell,
   redisBenchmark,
@@ -44,14 +44,6 @@ async function bench(t: Target, pipeline: number, command: string[], random = 0)
   return [rps, ((cpuSeconds(t.proc.pid) - cpu0) * 1e6) / N];
 }
 
-/** A stream `q` of N entries with ids 0-1…0-N and a group `g` at its start. */
-async function prepareQueue(t: Target): Promise<void> {
-  const cmds: string[][] = [["DEL", "q"]];
-  for (let i = 1; i <= N; i++) cmds.push(["XADD", "q", `0-${i}`, "field", "value"]);
-  cmds.push(["XGROUP", "CREATE", "q", "g", "0"]);
-  await pipeline(t.port, cmds);
-}
-
 const rows: [string, number, number, string][] = [];
 const ours = startOurs(), redis = startRedis();
 try {
@@ -69,7 +61,7 @@ try {
     for (let r = 0; r < Number(opts.rounds); r++) {
       for (const [side, t] of [ours, redis].entries()) {
         await measure("xadd", side, t, ["XADD", "s", "*", "field", "value"]);
-        await prepareQueue(t);
+        await prepareQueue(t.port, N);
         await measure("xreadgroup", side, t, ["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "q", ">"]);
         await measure("xack", side, t, ["XACK", "q", "g", "0-__rand_int__"], N);
       }
